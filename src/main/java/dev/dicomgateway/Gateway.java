@@ -1,0 +1,125 @@
+package dev.dicomgateway;
+
+import dev.dicomgateway.config.GatewayConfig;
+import dev.dicomgateway.http.OperationsServer;
+import dev.dicomgateway.http.ReadinessCheck;
+import dev.dicomgateway.receive.DicomListener;
+import dev.dicomgateway.receive.ReceiveMetrics;
+import dev.dicomgateway.spool.DiskSpace;
+import dev.dicomgateway.spool.InstanceStager;
+import dev.dicomgateway.spool.SpoolLayout;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: the stages along the data's path (receive → spool), wired from one configuration, with the
+ * operations endpoint beside them. Start with {@link #start}, stop with {@link #close}.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final PrometheusMeterRegistry registry;
+    private final JvmGcMetrics gcMetrics;
+    private final DicomListener listener;
+    private final OperationsServer operations;
+
+    private Gateway(GatewayConfig config, PrometheusMeterRegistry registry, JvmGcMetrics gcMetrics,
+                    DicomListener listener, OperationsServer operations) {
+        this.config = config;
+        this.registry = registry;
+        this.gcMetrics = gcMetrics;
+        this.listener = listener;
+        this.operations = operations;
+    }
+
+    public static Gateway start(GatewayConfig config) throws IOException {
+        SpoolLayout layout = new SpoolLayout(config.spool().dir());
+        layout.create();
+        int swept = layout.sweepTemporary();
+        if (swept > 0) {
+            LOG.info("removed {} partial transfer(s) left in {} by an earlier stop (never acknowledged)", swept, layout.temporary());
+        }
+        DiskSpace diskSpace = new DiskSpace(layout.root(), config.spool().minFreeBytes());
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags("gateway", config.gatewayId());
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        JvmGcMetrics gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        registry.gauge("dicom.gateway.spool.free.bytes", diskSpace, DiskSpace::usableBytes);
+
+        InstanceStager stager = new InstanceStager(layout, config.collection(), diskSpace);
+        DicomListener listener = new DicomListener(config.dicom(), stager, new ReceiveMetrics(registry));
+        listener.start();
+        OperationsServer operations;
+        try {
+            operations = OperationsServer.start(config.http().bind(), config.http().port(), registry,
+                    readinessChecks(listener, layout, diskSpace));
+        } catch (IOException e) {
+            listener.close();
+            throw e;
+        }
+        LOG.info("gateway {} ready: collection={} dicom_port={} http_port={} spool={}", config.gatewayId(),
+                config.collection(), listener.port(), operations.port(), layout.root());
+        return new Gateway(config, registry, gcMetrics, listener, operations);
+    }
+
+    private static List<ReadinessCheck> readinessChecks(DicomListener listener, SpoolLayout layout, DiskSpace diskSpace) {
+        return List.of(
+                ReadinessCheck.of("dicom_listener", () -> listener.isListening()
+                        ? Optional.empty() : Optional.of("not listening")),
+                ReadinessCheck.of("spool_writable", () -> {
+                    try {
+                        layout.checkWritable();
+                        return Optional.empty();
+                    } catch (IOException e) {
+                        return Optional.of(e.getMessage());
+                    }
+                }),
+                ReadinessCheck.of("spool_free_space", () -> diskSpace.isLow()
+                        ? Optional.of(diskSpace.usableBytes() + " bytes free, below spool.minFreeBytes=" + diskSpace.minFreeBytes())
+                        : Optional.empty()));
+    }
+
+    public int dicomPort() {
+        return listener.port();
+    }
+
+    public int httpPort() {
+        return operations.port();
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        listener.close();
+        operations.close();
+        gcMetrics.close();
+        LOG.info("gateway {} stopped", config.gatewayId());
+    }
+}

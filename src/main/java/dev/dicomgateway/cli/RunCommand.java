@@ -1,0 +1,75 @@
+package dev.dicomgateway.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import dev.dicomgateway.Gateway;
+import dev.dicomgateway.config.ConfigException;
+import dev.dicomgateway.config.GatewayConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dicom-gateway run [--config FILE]}: starts the gateway and serves until SIGTERM/SIGINT. */
+@Command(name = "run", description = "Start the gateway (DICOM listener, spool, operations endpoint).")
+public final class RunCommand implements Callable<Integer> {
+    static final int EXIT_CONFIG = 2;
+    static final int EXIT_START = 1;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML configuration merged over the built-in defaults (default: conf/gateway.yaml of the installation).")
+    Path config;
+
+    @Override
+    public Integer call() {
+        GatewayConfig settings;
+        try {
+            settings = GatewayConfig.load(configFile(config), System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("dicom-gateway: configuration error: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+        applyLogLevel(settings.logLevel());
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(settings);
+        } catch (IOException e) {
+            System.err.println("dicom-gateway: cannot start: " + e.getMessage());
+            return EXIT_START;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stopped.countDown();
+        }, "shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /**
+     * The file to merge over the defaults: --config if given, else the installation's conf/gateway.yaml
+     * (bin/dicom-gateway sets dicomgateway.home), else the working directory's, else none.
+     */
+    static Path configFile(Path explicit) {
+        if (explicit != null) {
+            return explicit;
+        }
+        String home = System.getProperty("dicomgateway.home");
+        Path installed = Path.of(home == null ? "." : home, "conf", "gateway.yaml");
+        return Files.isRegularFile(installed) ? installed : null;
+    }
+
+    private static void applyLogLevel(String level) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level));
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.dicomgateway.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Typed access to merged configuration values; every conversion failure names the key and the value's origin. */
+public final class ConfigValues {
+    /** A value (a String or a List of String) and where it came from. */
+    public record Entry(Object value, String origin) {
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]i?B|B)?", Pattern.CASE_INSENSITIVE);
+
+    private final Map<String, Entry> entries;
+
+    ConfigValues(Map<String, Entry> entries) {
+        this.entries = Map.copyOf(entries);
+    }
+
+    public String string(String key) throws ConfigException {
+        Object value = entry(key).value();
+        if (value instanceof List<?>) {
+            throw invalid(key, value, "a single value, not a list");
+        }
+        return ((String) value).trim();
+    }
+
+    public String nonEmptyString(String key) throws ConfigException {
+        String value = string(key);
+        if (value.isEmpty()) {
+            throw invalid(key, value, "a non-empty value");
+        }
+        return value;
+    }
+
+    public List<String> list(String key) throws ConfigException {
+        Object value = entry(key).value();
+        if (value instanceof List<?> list) {
+            return list.stream().map(item -> ((String) item).trim()).filter(item -> !item.isEmpty()).toList();
+        }
+        String text = ((String) value).trim();
+        return text.isEmpty() ? List.of() : List.of(text.split("\\s*,\\s*"));
+    }
+
+    public int integer(String key, int min, int max) throws ConfigException {
+        String text = string(key);
+        try {
+            int value = Integer.parseInt(text);
+            if (value < min || value > max) {
+                throw invalid(key, text, "a whole number from " + min + " to " + max);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw invalid(key, text, "a whole number from " + min + " to " + max);
+        }
+    }
+
+    public Duration duration(String key, Duration min) throws ConfigException {
+        String text = string(key);
+        Duration value;
+        Matcher matcher = DURATION.matcher(text.toLowerCase(Locale.ROOT));
+        try {
+            if (matcher.matches()) {
+                long amount = Long.parseLong(matcher.group(1));
+                value = switch (matcher.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                };
+            } else {
+                value = Duration.parse(text.toUpperCase(Locale.ROOT));
+            }
+        } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+            throw invalid(key, text, "a duration such as 500ms, 60s, 5m, 2h or 1d");
+        }
+        if (value.compareTo(min) < 0) {
+            throw invalid(key, text, "a duration of at least " + min.toMillis() + "ms");
+        }
+        return value;
+    }
+
+    public long bytes(String key) throws ConfigException {
+        String text = string(key);
+        Matcher matcher = SIZE.matcher(text);
+        if (!matcher.matches()) {
+            throw invalid(key, text, "a size in bytes such as 1073741824, 512MiB or 10GiB");
+        }
+        try {
+            long amount = Long.parseLong(matcher.group(1));
+            String unit = matcher.group(2) == null ? "B" : matcher.group(2).toUpperCase(Locale.ROOT);
+            long factor = switch (unit) {
+                case "KIB" -> 1L << 10;
+                case "MIB" -> 1L << 20;
+                case "GIB" -> 1L << 30;
+                case "TIB" -> 1L << 40;
+                case "KB" -> 1_000L;
+                case "MB" -> 1_000_000L;
+                case "GB" -> 1_000_000_000L;
+                case "TB" -> 1_000_000_000_000L;
+                default -> 1L;
+            };
+            return Math.multiplyExact(amount, factor);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw invalid(key, text, "a size that fits in 63 bits");
+        }
+    }
+
+    public Path path(String key) throws ConfigException {
+        String text = nonEmptyString(key);
+        try {
+            return Path.of(text);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw invalid(key, text, "a file system path");
+        }
+    }
+
+    /** Where the value of {@code key} came from, for messages. */
+    public String origin(String key) throws ConfigException {
+        return entry(key).origin();
+    }
+
+    private Entry entry(String key) throws ConfigException {
+        Entry entry = entries.get(key);
+        if (entry == null) {
+            throw new ConfigException("configuration key " + key + " is not defined in the built-in defaults (broken build)");
+        }
+        return entry;
+    }
+
+    /** An error for {@code key}: its value, where it came from, and what is expected instead. */
+    public ConfigException invalid(String key, Object value, String expected) {
+        String origin = entries.containsKey(key) ? entries.get(key).origin() : "unknown origin";
+        return new ConfigException("invalid value for " + key + " (" + origin + "): '" + value + "'; expected " + expected);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.dicomgateway.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** The gateway's settings, validated. Built from {@link ConfigValues}; every key is documented in conf/gateway.yaml. */
+public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Spool spool, Http http, String logLevel) {
+
+    /** The DICOM listener. */
+    public record Dicom(String aeTitle, String bind, int port, List<String> allowedCallingAeTitles,
+                        int maxAssociations, Duration idleTimeout, Duration associationRequestTimeout,
+                        int maxPduLength) {
+    }
+
+    /** The staging area on disk. */
+    public record Spool(Path dir, long minFreeBytes) {
+    }
+
+    /** The operations endpoint (health, readiness, metrics). */
+    public record Http(String bind, int port) {
+    }
+
+    private static final Pattern AE_TITLE = Pattern.compile("[\\x20-\\x5B\\x5D-\\x7E]{1,16}");
+    private static final int MAX_PORT = 65535;
+
+    /** Loads defaults, then {@code file} (may be null), then DICOM_GATEWAY_* variables of {@code environment}. */
+    public static GatewayConfig load(Path file, Map<String, String> environment) throws ConfigException {
+        return from(ConfigSources.merge(file, environment));
+    }
+
+    static GatewayConfig from(ConfigValues values) throws ConfigException {
+        Dicom dicom = new Dicom(
+                aeTitle(values, "dicom.aeTitle", values.nonEmptyString("dicom.aeTitle")),
+                values.nonEmptyString("dicom.bind"),
+                values.integer("dicom.port", 0, MAX_PORT),
+                allowedCallingAeTitles(values),
+                values.integer("dicom.maxAssociations", 1, 10_000),
+                values.duration("dicom.idleTimeout", Duration.ofMillis(100)),
+                values.duration("dicom.associationRequestTimeout", Duration.ofMillis(100)),
+                values.integer("dicom.maxPduLength", 4096, 16 * 1024 * 1024));
+        Spool spool = new Spool(values.path("spool.dir"), nonNegative(values, "spool.minFreeBytes"));
+        Http http = new Http(values.nonEmptyString("http.bind"), values.integer("http.port", 0, MAX_PORT));
+        return new GatewayConfig(values.nonEmptyString("gateway.id"), values.nonEmptyString("collection"), dicom, spool,
+                http, logLevel(values));
+    }
+
+    private static String logLevel(ConfigValues values) throws ConfigException {
+        String level = values.nonEmptyString("log.level").toUpperCase(java.util.Locale.ROOT);
+        if (!List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE").contains(level)) {
+            throw values.invalid("log.level", level, "one of ERROR, WARN, INFO, DEBUG, TRACE");
+        }
+        return level;
+    }
+
+    private static List<String> allowedCallingAeTitles(ConfigValues values) throws ConfigException {
+        List<String> titles = values.list("dicom.allowedCallingAeTitles");
+        for (String title : titles) {
+            aeTitle(values, "dicom.allowedCallingAeTitles", title);
+        }
+        return titles;
+    }
+
+    private static String aeTitle(ConfigValues values, String key, String title) throws ConfigException {
+        if (!AE_TITLE.matcher(title).matches() || title.isBlank()) {
+            throw values.invalid(key, title, "an AE title of 1 to 16 printable characters without backslash");
+        }
+        return title.trim();
+    }
+
+    private static long nonNegative(ConfigValues values, String key) throws ConfigException {
+        long value = values.bytes(key);
+        if (value < 0) {
+            throw values.invalid(key, value, "a size of 0 or more");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,371 @@
+package dev.dicomgateway.receive;
+
+import dev.dicomgateway.config.GatewayConfig;
+import dev.dicomgateway.receive.dimse.CommandField;
+import dev.dicomgateway.receive.dimse.CommandSet;
+import dev.dicomgateway.receive.dimse.MalformedCommandException;
+import dev.dicomgateway.receive.dimse.Status;
+import dev.dicomgateway.receive.pdu.AssociateAccept;
+import dev.dicomgateway.receive.pdu.AssociateReject;
+import dev.dicomgateway.receive.pdu.AssociateRequest;
+import dev.dicomgateway.receive.pdu.ControlPdu;
+import dev.dicomgateway.receive.pdu.PDataWriter;
+import dev.dicomgateway.receive.pdu.PduFormatException;
+import dev.dicomgateway.receive.pdu.PduType;
+import dev.dicomgateway.receive.pdu.PresentationContextAnswer;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One DICOM association on one socket, run on its own thread: negotiation, then C-ECHO and C-STORE until release
+ * or abort. Every way it can end — release, abort, drop, idle timeout, protocol error — closes the socket,
+ * deletes a partial instance and is counted and logged once.
+ */
+final class Association implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Association.class);
+    private static final int MAX_REQUEST_PDU = 1 << 20;
+    private static final int MAX_DATA_PDU = 16 << 20;
+    private static final int MAX_COMMAND_SET = 64 << 10;
+
+    private final long id;
+    private final Socket socket;
+    private final GatewayConfig.Dicom settings;
+    private final AssociationAdmission admission;
+    private final AssociationLimit limit;
+    private final PresentationContextPolicy policy;
+    private final InstanceSink sink;
+    private final ReceiveMetrics metrics;
+
+    private DataInputStream in;
+    private OutputStream out;
+    private AssociateRequest request;
+    private final Map<Integer, PresentationContextAnswer> accepted = new HashMap<>();
+    private final ByteArrayOutputStream commandBytes = new ByteArrayOutputStream(512);
+    private int commandContext = -1;
+    private StoreTransfer transfer;
+    private byte[] pduBuffer = new byte[0];
+    private long instancesStored;
+    private long instancesFailed;
+    private long bytesReceived;
+
+    Association(long id, Socket socket, GatewayConfig.Dicom settings, AssociationAdmission admission,
+                AssociationLimit limit, PresentationContextPolicy policy, InstanceSink sink, ReceiveMetrics metrics) {
+        this.id = id;
+        this.socket = socket;
+        this.settings = settings;
+        this.admission = admission;
+        this.limit = limit;
+        this.policy = policy;
+        this.sink = sink;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void run() {
+        long started = System.nanoTime();
+        boolean holdsSlot = false;
+        String outcome = "dropped";
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(millis(settings.associationRequestTimeout()));
+            in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
+            out = socket.getOutputStream();
+            Optional<AssociateReject> rejection = negotiate();
+            if (rejection.isEmpty() && !limit.tryAcquire()) {
+                rejection = Optional.of(AssociateReject.LOCAL_LIMIT_EXCEEDED);
+            }
+            if (rejection.isPresent()) {
+                out.write(rejection.get().encode());
+                out.flush();
+                outcome = rejection.get().label();
+                closeGently();
+                return;
+            }
+            holdsSlot = true;
+            metrics.activeAssociations().incrementAndGet();
+            List<PresentationContextAnswer> answers = policy.negotiate(request.presentationContexts());
+            answers.stream().filter(PresentationContextAnswer::accepted).forEach(answer -> accepted.put(answer.id(), answer));
+            out.write(AssociateAccept.encode(request, answers, settings.maxPduLength()));
+            out.flush();
+            socket.setSoTimeout(millis(settings.idleTimeout()));
+            outcome = serve();
+        } catch (SocketTimeoutException e) {
+            outcome = request == null ? "request_timeout" : "idle_timeout";
+            sendAbort(ControlPdu.SOURCE_SERVICE_USER, 0);
+        } catch (PduFormatException e) {
+            outcome = request == null ? "invalid_request" : "protocol_error";
+            LOG.warn("association id={} protocol error: {}", id, e.getMessage());
+            sendAbort(ControlPdu.SOURCE_SERVICE_PROVIDER, e.abortReason());
+        } catch (MalformedCommandException e) {
+            outcome = "protocol_error";
+            LOG.warn("association id={} malformed DIMSE command: {}", id, e.getMessage());
+            sendAbort(ControlPdu.SOURCE_SERVICE_PROVIDER, PduFormatException.INVALID_PDU_PARAMETER_VALUE);
+        } catch (EOFException e) {
+            outcome = "dropped";
+        } catch (IOException e) {
+            outcome = "dropped";
+            LOG.debug("association id={} connection error", id, e);
+        } catch (RuntimeException e) {
+            outcome = "internal_error";
+            LOG.error("association id={} failed unexpectedly; aborted", id, e);
+            sendAbort(ControlPdu.SOURCE_SERVICE_USER, 0);
+        } finally {
+            if (transfer != null) {
+                transfer.abandon();
+                metrics.instanceRejected("incomplete");
+                instancesFailed++;
+            }
+            closeQuietly();
+            if (holdsSlot) {
+                limit.release();
+                metrics.activeAssociations().decrementAndGet();
+            }
+            metrics.association(outcome);
+            logEnd(outcome, (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /** Reads the A-ASSOCIATE-RQ; returns the rejection it deserves, if any. */
+    private Optional<AssociateReject> negotiate() throws IOException, PduFormatException {
+        int type = in.read();
+        if (type < 0) {
+            throw new EOFException("closed before A-ASSOCIATE-RQ");
+        }
+        if (type != PduType.ASSOCIATE_RQ) {
+            throw new PduFormatException(PduFormatException.UNRECOGNIZED_PDU,
+                    String.format("expected A-ASSOCIATE-RQ, received PDU type 0x%02X (not a DICOM peer?)", type));
+        }
+        in.readUnsignedByte();
+        long length = in.readInt() & 0xFFFFFFFFL;
+        if (length > MAX_REQUEST_PDU) {
+            throw new PduFormatException(PduFormatException.INVALID_PDU_PARAMETER_VALUE,
+                    "A-ASSOCIATE-RQ of " + length + " bytes is larger than any real request");
+        }
+        byte[] body = new byte[(int) length];
+        in.readFully(body);
+        request = AssociateRequest.parse(body);
+        return admission.rejection(request);
+    }
+
+    /** The association's message loop; returns how it ended. */
+    private String serve() throws IOException, PduFormatException, MalformedCommandException {
+        while (true) {
+            int type = in.read();
+            if (type < 0) {
+                return "dropped";
+            }
+            in.readUnsignedByte();
+            long length = in.readInt() & 0xFFFFFFFFL;
+            switch (type) {
+                case PduType.P_DATA_TF -> {
+                    if (length > MAX_DATA_PDU) {
+                        throw new PduFormatException(PduFormatException.INVALID_PDU_PARAMETER_VALUE,
+                                "P-DATA-TF of " + length + " bytes exceeds " + MAX_DATA_PDU);
+                    }
+                    readBody((int) length);
+                    onPData((int) length);
+                }
+                case PduType.RELEASE_RQ -> {
+                    in.skipNBytes(length);
+                    out.write(ControlPdu.releaseResponse());
+                    out.flush();
+                    closeGently();
+                    return "released";
+                }
+                case PduType.ABORT -> {
+                    return "aborted_by_peer";
+                }
+                default -> throw new PduFormatException(PduFormatException.UNEXPECTED_PDU,
+                        String.format("unexpected PDU type 0x%02X during an established association", type));
+            }
+        }
+    }
+
+    private void readBody(int length) throws IOException {
+        if (pduBuffer.length < length) {
+            pduBuffer = new byte[Math.max(length, settings.maxPduLength())];
+        }
+        in.readFully(pduBuffer, 0, length);
+    }
+
+    private void onPData(int length) throws IOException, PduFormatException, MalformedCommandException {
+        int offset = 0;
+        while (offset < length) {
+            if (length - offset < 6) {
+                throw new PduFormatException(PduFormatException.INVALID_PDU_PARAMETER_VALUE, "truncated PDV item");
+            }
+            long itemLength = ((pduBuffer[offset] & 0xFFL) << 24) | ((pduBuffer[offset + 1] & 0xFF) << 16)
+                    | ((pduBuffer[offset + 2] & 0xFF) << 8) | (pduBuffer[offset + 3] & 0xFF);
+            if (itemLength < 2 || itemLength > length - offset - 4) {
+                throw new PduFormatException(PduFormatException.INVALID_PDU_PARAMETER_VALUE,
+                        "PDV item length " + itemLength + " does not fit its PDU");
+            }
+            int contextId = pduBuffer[offset + 4] & 0xFF;
+            int header = pduBuffer[offset + 5] & 0xFF;
+            int dataOffset = offset + 6;
+            int dataLength = (int) itemLength - 2;
+            if (!accepted.containsKey(contextId)) {
+                throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER,
+                        "PDV on presentation context " + contextId + ", which was not accepted");
+            }
+            boolean last = (header & 0x02) != 0;
+            if ((header & 0x01) != 0) {
+                onCommandFragment(contextId, dataOffset, dataLength, last);
+            } else {
+                onDataFragment(contextId, dataOffset, dataLength, last);
+            }
+            offset = dataOffset + dataLength;
+        }
+    }
+
+    private void onCommandFragment(int contextId, int offset, int length, boolean last)
+            throws IOException, PduFormatException, MalformedCommandException {
+        if (transfer != null) {
+            throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER,
+                    "command fragment while a data set was still arriving");
+        }
+        if (commandContext != -1 && commandContext != contextId) {
+            throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER,
+                    "command fragments on two presentation contexts");
+        }
+        if (commandBytes.size() + length > MAX_COMMAND_SET) {
+            throw new PduFormatException(PduFormatException.INVALID_PDU_PARAMETER_VALUE, "command set larger than 64 KiB");
+        }
+        commandContext = contextId;
+        commandBytes.write(pduBuffer, offset, length);
+        if (!last) {
+            return;
+        }
+        CommandSet command = CommandSet.parse(commandBytes.toByteArray());
+        commandBytes.reset();
+        commandContext = -1;
+        onCommand(contextId, command);
+    }
+
+    private void onCommand(int contextId, CommandSet command) throws IOException, PduFormatException {
+        int field = command.us(CommandSet.COMMAND_FIELD);
+        boolean hasDataSet = command.us(CommandSet.COMMAND_DATA_SET_TYPE) != CommandField.NO_DATA_SET;
+        switch (field) {
+            case CommandField.C_ECHO_RQ -> {
+                if (hasDataSet) {
+                    throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER, "C-ECHO-RQ with a data set");
+                }
+                respond(contextId, CommandSet.empty()
+                        .putUid(CommandSet.AFFECTED_SOP_CLASS_UID, command.uid(CommandSet.AFFECTED_SOP_CLASS_UID))
+                        .putUs(CommandSet.COMMAND_FIELD, CommandField.C_ECHO_RSP)
+                        .putUs(CommandSet.MESSAGE_ID_BEING_RESPONDED_TO, command.us(CommandSet.MESSAGE_ID))
+                        .putUs(CommandSet.COMMAND_DATA_SET_TYPE, CommandField.NO_DATA_SET)
+                        .putUs(CommandSet.STATUS, Status.SUCCESS));
+            }
+            case CommandField.C_STORE_RQ -> {
+                if (!hasDataSet) {
+                    throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER, "C-STORE-RQ without a data set");
+                }
+                transfer = StoreTransfer.begin(contextId, command, accepted.get(contextId).transferSyntax(),
+                        request.callingAeTitle(), sink);
+            }
+            case CommandField.C_CANCEL_RQ -> {
+                // C-STORE cannot be cancelled once its data set is flowing; nothing to do
+            }
+            default -> throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER,
+                    String.format("unsupported DIMSE command 0x%04X (this gateway is a storage SCP)", field));
+        }
+    }
+
+    private void onDataFragment(int contextId, int offset, int length, boolean last) throws IOException, PduFormatException {
+        if (transfer == null) {
+            throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER, "data fragment without a C-STORE-RQ");
+        }
+        if (transfer.contextId() != contextId) {
+            throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER,
+                    "data fragment on another presentation context than its command");
+        }
+        transfer.write(pduBuffer, offset, length);
+        bytesReceived += length;
+        metrics.bytesReceived(length);
+        if (!last) {
+            return;
+        }
+        StoreTransfer finished = transfer;
+        transfer = null;
+        StoreOutcome outcome = finished.finish();
+        if (outcome.success()) {
+            instancesStored++;
+            metrics.instanceReceived(request.callingAeTitle());
+            if (outcome.duplicate()) {
+                metrics.duplicate();
+            }
+        } else {
+            instancesFailed++;
+            metrics.instanceRejected(outcome.reason());
+            LOG.warn("association id={} message={} refused with status {} ({}): {}", id, finished.messageId(),
+                    Status.hex(outcome.status()), outcome.reason(), outcome.comment());
+        }
+        CommandSet response = CommandSet.empty()
+                .putUid(CommandSet.AFFECTED_SOP_CLASS_UID, finished.sopClassUid())
+                .putUs(CommandSet.COMMAND_FIELD, CommandField.C_STORE_RSP)
+                .putUs(CommandSet.MESSAGE_ID_BEING_RESPONDED_TO, finished.messageId())
+                .putUs(CommandSet.COMMAND_DATA_SET_TYPE, CommandField.NO_DATA_SET)
+                .putUs(CommandSet.STATUS, outcome.status())
+                .putUid(CommandSet.AFFECTED_SOP_INSTANCE_UID, finished.sopInstanceUid());
+        if (!outcome.success()) {
+            response.putText(CommandSet.ERROR_COMMENT, outcome.comment());
+        }
+        respond(contextId, response);
+    }
+
+    private void respond(int contextId, CommandSet command) throws IOException {
+        out.write(PDataWriter.encode(contextId, true, command.encode(), request.peerMaxPduLength()));
+        out.flush();
+    }
+
+    private void sendAbort(int source, int reason) {
+        try {
+            out.write(ControlPdu.abort(source, reason));
+            out.flush();
+        } catch (IOException | RuntimeException ignored) {
+            // the peer is gone already; the socket is closed next
+        }
+    }
+
+    /** Half-closes our side so the last PDU is delivered before the connection goes away. */
+    private void closeGently() {
+        try {
+            socket.shutdownOutput();
+        } catch (IOException ignored) {
+            // closed next
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
+
+    private void logEnd(String outcome, long durationMillis) {
+        String calling = request == null ? "-" : request.callingAeTitle();
+        String called = request == null ? "-" : request.calledAeTitle();
+        LOG.info("association id={} calling_ae={} called_ae={} peer={} instances={} failed={} bytes={} duration_ms={} outcome={}",
+                id, calling, called, socket.getRemoteSocketAddress(), instancesStored, instancesFailed, bytesReceived,
+                durationMillis, outcome);
+    }
+
+    private static int millis(java.time.Duration duration) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, duration.toMillis()));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.dicomgateway.receive;
+
+import dev.dicomgateway.dicom.FileMetaInformation;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The temporary file an instance is streamed into as its P-DATA fragments arrive: file meta header first, then the
+ * data set bytes as received. {@link #complete()} syncs it to disk; {@link #discard()} removes it.
+ */
+final class InstanceFile {
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    private final Path path;
+    private FileChannel channel;
+
+    private InstanceFile(Path path, FileChannel channel) {
+        this.path = path;
+        this.channel = channel;
+    }
+
+    static InstanceFile create(Path directory, FileMetaInformation meta) throws IOException {
+        Path path = directory.resolve("rx-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet() + ".part");
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        InstanceFile file = new InstanceFile(path, channel);
+        try {
+            byte[] header = meta.encode();
+            file.write(header, 0, header.length);
+        } catch (IOException e) {
+            file.discard();
+            throw e;
+        }
+        return file;
+    }
+
+    void write(byte[] bytes, int offset, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+
+    /** Flushes the file's content and metadata to disk and closes it; returns its path. */
+    Path complete() throws IOException {
+        channel.force(true);
+        channel.close();
+        channel = null;
+        return path;
+    }
+
+    /** Closes and deletes the file if it is still here (after a successful store the sink has moved it). */
+    void discard() {
+        try {
+            if (channel != null) {
+                channel.close();
+                channel = null;
+            }
+        } catch (IOException ignored) {
+            // closing a file we are about to delete; nothing to recover
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // left for the start-up sweep of the temporary directory
+        }
+    }
+}

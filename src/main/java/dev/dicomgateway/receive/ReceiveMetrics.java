@@ -1,0 +1,63 @@
+package dev.dicomgateway.receive;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The receive stage's metrics (names are a contract with operators' dashboards and alerts). */
+public final class ReceiveMetrics {
+    private final MeterRegistry registry;
+    private final Counter bytesReceived;
+    private final Counter duplicates;
+    private final AtomicInteger activeAssociations = new AtomicInteger();
+
+    public ReceiveMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.bytesReceived = Counter.builder("dicom.gateway.bytes.received")
+                .description("Data set bytes received in C-STORE requests").register(registry);
+        this.duplicates = Counter.builder("dicom.gateway.instances.duplicate")
+                .description("Instances received again with a SOP Instance UID already staged (stored once)").register(registry);
+        Gauge.builder("dicom.gateway.associations.active", activeAssociations, AtomicInteger::get)
+                .description("Associations currently open").register(registry);
+        for (String result : new String[] {"released", "aborted_by_peer", "dropped", "idle_timeout"}) {
+            association(result, 0);
+        }
+    }
+
+    void association(String result) {
+        association(result, 1);
+    }
+
+    private void association(String result, int amount) {
+        Counter.builder("dicom.gateway.associations").description("Associations by how they ended")
+                .tag("result", result).register(registry).increment(amount);
+    }
+
+    void instanceReceived(String callingAeTitle) {
+        Counter.builder("dicom.gateway.instances.received").description("Instances stored and acknowledged with Success")
+                .tag("calling_ae", callingAeTitle).register(registry).increment();
+    }
+
+    void instanceRejected(String reason) {
+        Counter.builder("dicom.gateway.instances.rejected").description("C-STORE requests not stored, by reason")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    void duplicate() {
+        duplicates.increment();
+    }
+
+    void bytesReceived(long bytes) {
+        bytesReceived.increment(bytes);
+    }
+
+    AtomicInteger activeAssociations() {
+        return activeAssociations;
+    }
+
+    /** Associations currently open. */
+    public int active() {
+        return activeAssociations.get();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.dicomgateway.receive;
+
+import dev.dicomgateway.dicom.FileMetaInformation;
+import dev.dicomgateway.dicom.Uids;
+import dev.dicomgateway.receive.dimse.CommandSet;
+import dev.dicomgateway.receive.dimse.Status;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * One C-STORE whose data set is arriving: streams the fragments into an {@link InstanceFile}, or — when the request
+ * was refused up front (invalid UID, disk low) or writing failed — reads and drops them, so the answer can be
+ * given as soon as the last fragment is in. Never holds the data set in memory.
+ */
+final class StoreTransfer {
+    private final int contextId;
+    private final int messageId;
+    private final String sopClassUid;
+    private final String sopInstanceUid;
+    private final String transferSyntaxUid;
+    private final String callingAeTitle;
+    private final InstanceSink sink;
+    private InstanceFile file;
+    private StoreOutcome refusal;
+    private long dataSetBytes;
+
+    private StoreTransfer(int contextId, CommandSet command, String transferSyntaxUid, String callingAeTitle,
+                          InstanceSink sink) {
+        this.contextId = contextId;
+        this.messageId = command.us(CommandSet.MESSAGE_ID);
+        this.sopClassUid = command.uid(CommandSet.AFFECTED_SOP_CLASS_UID);
+        this.sopInstanceUid = command.uid(CommandSet.AFFECTED_SOP_INSTANCE_UID);
+        this.transferSyntaxUid = transferSyntaxUid;
+        this.callingAeTitle = callingAeTitle;
+        this.sink = sink;
+    }
+
+    /** Starts receiving the data set announced by a C-STORE-RQ on presentation context {@code contextId}. */
+    static StoreTransfer begin(int contextId, CommandSet command, String transferSyntaxUid, String callingAeTitle,
+                               InstanceSink sink) {
+        StoreTransfer transfer = new StoreTransfer(contextId, command, transferSyntaxUid, callingAeTitle, sink);
+        transfer.open();
+        return transfer;
+    }
+
+    private void open() {
+        if (!Uids.isValid(sopInstanceUid) || !Uids.isValid(sopClassUid)) {
+            refusal = StoreOutcome.refused(Status.INVALID_UID, "invalid_uid",
+                    "Affected SOP Class/Instance UID is not a valid UID");
+            return;
+        }
+        refusal = sink.admit();
+        if (refusal != null) {
+            return;
+        }
+        try {
+            file = InstanceFile.create(sink.temporaryDirectory(),
+                    new FileMetaInformation(sopClassUid, sopInstanceUid, transferSyntaxUid, callingAeTitle));
+        } catch (IOException e) {
+            refusal = writeFailure();
+        }
+    }
+
+    int contextId() {
+        return contextId;
+    }
+
+    int messageId() {
+        return messageId;
+    }
+
+    String sopClassUid() {
+        return sopClassUid;
+    }
+
+    String sopInstanceUid() {
+        return sopInstanceUid;
+    }
+
+    void write(byte[] bytes, int offset, int length) {
+        dataSetBytes += length;
+        if (file == null) {
+            return;
+        }
+        try {
+            file.write(bytes, offset, length);
+        } catch (IOException e) {
+            file.discard();
+            file = null;
+            refusal = writeFailure();
+        }
+    }
+
+    /** The last fragment is in: sync the file and let the sink make it durable, or return the refusal. */
+    StoreOutcome finish() {
+        if (refusal != null) {
+            return refusal;
+        }
+        try {
+            Path path = file.complete();
+            return sink.store(new ReceivedInstance(path, sopClassUid, sopInstanceUid, transferSyntaxUid,
+                    callingAeTitle, dataSetBytes));
+        } catch (IOException e) {
+            return writeFailure();
+        } catch (RuntimeException e) {
+            return StoreOutcome.refused(Status.PROCESSING_FAILURE, "staging_failed",
+                    "internal error while staging: " + e.getClass().getSimpleName());
+        } finally {
+            file.discard();
+            file = null;
+        }
+    }
+
+    /** The association ended before the last fragment: drop the partial file. */
+    void abandon() {
+        if (file != null) {
+            file.discard();
+            file = null;
+        }
+    }
+
+    private StoreOutcome writeFailure() {
+        StoreOutcome lowDisk = sink.admit();
+        if (lowDisk != null) {
+            return lowDisk;
+        }
+        return StoreOutcome.refused(Status.PROCESSING_FAILURE, "staging_failed", "cannot write the instance to the spool");
+    }
+}

@@ -1,0 +1,8 @@
+package dev.dicomgateway.receive.dimse;
+
+/** A DIMSE command set that cannot be parsed. */
+public final class MalformedCommandException extends Exception {
+    public MalformedCommandException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.dicomgateway.receive.dimse;
+
+/**
+ * The C-STORE / C-ECHO statuses the gateway answers (PS3.4 B.2.3, PS3.7 C). Each failure has its own code so a
+ * sender's log tells an engineer what went wrong without access to the gateway.
+ */
+public final class Status {
+    public static final int SUCCESS = 0x0000;
+    /** Refused: Out of Resources — the spool's disk is below spool.minFreeBytes or full. */
+    public static final int OUT_OF_RESOURCES = 0xA700;
+    /** Error: Data Set does not match SOP Class — the data set's SOP Class UID differs from the command's. */
+    public static final int DATA_SET_DOES_NOT_MATCH_SOP_CLASS = 0xA900;
+    /** Error: Cannot understand — the data set cannot be parsed. */
+    public static final int CANNOT_UNDERSTAND = 0xC000;
+    /** Error: Cannot understand — a required UID (SOP Instance, Study, Series) is missing from the data set. */
+    public static final int MISSING_REQUIRED_UID = 0xC001;
+    /** Error: Cannot understand — a UID does not follow the UID grammar (e.g. contains "/" or ".."). */
+    public static final int INVALID_UID = 0xC002;
+    /** Error: Cannot understand — the data set's SOP Instance UID differs from the command's. */
+    public static final int SOP_INSTANCE_UID_MISMATCH = 0xC003;
+    /** Failure: Processing failure — the instance could not be staged (I/O error). */
+    public static final int PROCESSING_FAILURE = 0x0110;
+
+    private Status() {
+    }
+
+    public static String hex(int status) {
+        return String.format("0x%04X", status);
+    }
+}

@@ -1,0 +1,12 @@
+package dev.dicomgateway.receive.pdu;
+
+/** The answer to one proposed presentation context (PS3.8 9.3.3.2). */
+public record PresentationContextAnswer(int id, int result, String transferSyntax, String abstractSyntax) {
+    public static final int ACCEPTANCE = 0;
+    public static final int ABSTRACT_SYNTAX_NOT_SUPPORTED = 3;
+    public static final int TRANSFER_SYNTAXES_NOT_SUPPORTED = 4;
+
+    public boolean accepted() {
+        return result == ACCEPTANCE;
+    }
+}

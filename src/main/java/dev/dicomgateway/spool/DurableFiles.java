@@ -1,0 +1,49 @@
+package dev.dicomgateway.spool;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/** File system steps that survive a power cut: directory creation and renames followed by a directory fsync. */
+final class DurableFiles {
+    private DurableFiles() {
+    }
+
+    /** Creates {@code directory} and any missing parents, syncing each parent that gained an entry. */
+    static void createDirectories(Path directory) throws IOException {
+        Deque<Path> missing = new ArrayDeque<>();
+        for (Path p = directory; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.push(p);
+        }
+        while (!missing.isEmpty()) {
+            Path next = missing.pop();
+            try {
+                Files.createDirectory(next);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(next)) {
+                    throw e;
+                }
+                continue; // another association created it (and synced its parent)
+            }
+            syncDirectory(next.getParent());
+        }
+    }
+
+    /** Atomically renames {@code source} to {@code target} (replacing it) and syncs the target's directory. */
+    static void moveDurably(Path source, Path target) throws IOException {
+        Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory(target.getParent());
+    }
+
+    static void syncDirectory(Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.dicomgateway.spool;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where things live under spool.dir: {@code incoming/<collection>/<entity>/<study>/<series>/<sop>.dcm} for staged
+ * instances and {@code tmp/} for instances still arriving (never visible under incoming/).
+ */
+public final class SpoolLayout {
+    private final Path root;
+    private final Path incoming;
+    private final Path temporary;
+
+    public SpoolLayout(Path spoolDirectory) {
+        this.root = spoolDirectory.toAbsolutePath().normalize();
+        this.incoming = root.resolve("incoming");
+        this.temporary = root.resolve("tmp");
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path incoming() {
+        return incoming;
+    }
+
+    public Path temporary() {
+        return temporary;
+    }
+
+    /**
+     * The staged path of an instance. {@code collection} and {@code entity} are encoded here; the UIDs must have
+     * been checked against the UID grammar by the caller. Refuses any result outside incoming/ (defence in depth).
+     */
+    public Path instancePath(String collection, String entity, String studyUid, String seriesUid, String sopInstanceUid) {
+        Path path = incoming.resolve(PathSegment.encode(collection)).resolve(PathSegment.encode(entity))
+                .resolve(studyUid).resolve(seriesUid).resolve(sopInstanceUid + ".dcm").normalize();
+        if (!path.startsWith(incoming) || path.getNameCount() != incoming.getNameCount() + 5) {
+            throw new IllegalArgumentException("staging path escapes the spool");
+        }
+        return path;
+    }
+
+    /** Creates the spool's directories and checks they are writable; the message says which key to fix. */
+    public void create() throws IOException {
+        for (Path directory : new Path[] {root, incoming, temporary}) {
+            try {
+                DurableFiles.createDirectories(directory);
+            } catch (IOException e) {
+                throw new IOException("cannot create spool directory " + directory + ": " + describe(e)
+                        + " (spool.dir; the service user needs write access)", e);
+            }
+        }
+        checkWritable();
+    }
+
+    /** Writes and removes a probe file in tmp/; throws with an actionable message when the spool is not writable. */
+    public void checkWritable() throws IOException {
+        try {
+            Path probe = Files.createTempFile(temporary, "probe-", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new IOException("cannot write spool directory " + temporary + ": " + describe(e)
+                    + " (spool.dir; the service user needs write access)", e);
+        }
+    }
+
+    /** Deletes what a crash left in tmp/ (instances never acknowledged); returns how many files. */
+    public int sweepTemporary() throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(temporary)) {
+            for (Path leftover : leftovers) {
+                if (Files.isRegularFile(leftover)) {
+                    Files.deleteIfExists(leftover);
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static String describe(IOException e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+    }
+}
