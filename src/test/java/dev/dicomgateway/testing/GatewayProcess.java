@@ -1,0 +1,76 @@
+package dev.dicomgateway.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** The gateway as a separate process (bin/dicom-gateway's main class), so a test can SIGKILL it. */
+public final class GatewayProcess implements AutoCloseable {
+    private final Process process;
+    private final int dicomPort;
+
+    private GatewayProcess(Process process, int dicomPort) {
+        this.process = process;
+        this.dicomPort = dicomPort;
+    }
+
+    public static GatewayProcess start(Path spool, Path log) throws IOException, InterruptedException {
+        int dicomPort = freePort();
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), "dev.dicomgateway.cli.Main", "run"));
+        builder.environment().put("DICOM_GATEWAY_DICOM_BIND", "127.0.0.1");
+        builder.environment().put("DICOM_GATEWAY_DICOM_PORT", String.valueOf(dicomPort));
+        builder.environment().put("DICOM_GATEWAY_HTTP_PORT", "0");
+        builder.environment().put("DICOM_GATEWAY_SPOOL_DIR", spool.toString());
+        builder.environment().put("DICOM_GATEWAY_SPOOL_MINFREEBYTES", "0");
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        GatewayProcess gateway = new GatewayProcess(builder.start(), dicomPort);
+        gateway.awaitListening(Duration.ofSeconds(30));
+        return gateway;
+    }
+
+    public int dicomPort() {
+        return dicomPort;
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no goodbye. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+
+    private void awaitListening(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("gateway process exited with " + process.exitValue());
+            }
+            try (Socket probe = new Socket("127.0.0.1", dicomPort)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IOException("gateway process did not listen on " + dicomPort + " within " + timeout);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.dicomgateway.testing;
+
+import dev.dicomgateway.Gateway;
+import dev.dicomgateway.config.GatewayConfig;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Starts a real gateway in this JVM on loopback and free ports, spooling into {@code spool}. Settings are passed as
+ * DICOM_GATEWAY_* variables, the same way operators override them.
+ */
+public final class TestGateway {
+    public static final String AE_TITLE = "DICOM-GATEWAY";
+
+    private TestGateway() {
+    }
+
+    public static Gateway start(Path spool, String... overrides) throws Exception {
+        Map<String, String> environment = new HashMap<>(Map.of(
+                "DICOM_GATEWAY_DICOM_BIND", "127.0.0.1",
+                "DICOM_GATEWAY_DICOM_PORT", "0",
+                "DICOM_GATEWAY_HTTP_PORT", "0",
+                "DICOM_GATEWAY_SPOOL_DIR", spool.toString(),
+                "DICOM_GATEWAY_SPOOL_MINFREEBYTES", "0"));
+        for (int i = 0; i < overrides.length; i += 2) {
+            environment.put(overrides[i], overrides[i + 1]);
+        }
+        return Gateway.start(GatewayConfig.load(null, environment));
+    }
+}
