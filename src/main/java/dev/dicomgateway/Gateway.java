@@ -64,7 +64,8 @@ public final class Gateway implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
-        registry.gauge("dicom.gateway.spool.free.bytes", diskSpace, DiskSpace::usableBytes);
+        io.micrometer.core.instrument.Gauge.builder("dicom.gateway.spool.free.bytes", diskSpace, DiskSpace::usableBytes)
+                .description("Free bytes on the spool file system").register(registry);
 
         InstanceStager stager = new InstanceStager(layout, config.collection(), diskSpace);
         DicomListener listener = new DicomListener(config.dicom(), stager, new ReceiveMetrics(registry));
