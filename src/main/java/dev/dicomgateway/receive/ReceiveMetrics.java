@@ -23,6 +23,10 @@ public final class ReceiveMetrics {
         for (String result : new String[] {"released", "aborted_by_peer", "dropped", "idle_timeout"}) {
             association(result, 0);
         }
+        for (String reason : new String[] {"disk_low", "staging_failed", "incomplete", "unparseable", "invalid_uid",
+                "missing_uid"}) {
+            instanceRejected(reason, 0);
+        }
     }
 
     void association(String result) {
@@ -40,8 +44,12 @@ public final class ReceiveMetrics {
     }
 
     void instanceRejected(String reason) {
+        instanceRejected(reason, 1);
+    }
+
+    private void instanceRejected(String reason, int amount) {
         Counter.builder("dicom.gateway.instances.rejected").description("C-STORE requests not stored, by reason")
-                .tag("reason", reason).register(registry).increment();
+                .tag("reason", reason).register(registry).increment(amount);
     }
 
     void duplicate() {

@@ -1,0 +1,104 @@
+package dev.dicomgateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Defaults ← file ← environment, and errors that name the key. */
+class GatewayConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void builtInDefaultsAreTheDocumentedOnes() throws Exception {
+        GatewayConfig config = GatewayConfig.load(null, Map.of());
+        assertEquals("gw-1", config.gatewayId());
+        assertEquals("DEFAULT", config.collection());
+        assertEquals("DICOM-GATEWAY", config.dicom().aeTitle());
+        assertEquals("0.0.0.0", config.dicom().bind());
+        assertEquals(11112, config.dicom().port());
+        assertEquals(List.of(), config.dicom().allowedCallingAeTitles());
+        assertEquals(32, config.dicom().maxAssociations());
+        assertEquals(Duration.ofSeconds(60), config.dicom().idleTimeout());
+        assertEquals(Path.of("./var/spool"), config.spool().dir());
+        assertEquals(1073741824L, config.spool().minFreeBytes());
+        assertEquals("127.0.0.1", config.http().bind());
+        assertEquals(8080, config.http().port());
+    }
+
+    @Test
+    void fileMergesOverDefaultsAndEnvironmentOverFile() throws Exception {
+        Path file = Files.writeString(dir.resolve("site.yaml"), """
+                collection: IRB-1234
+                dicom:
+                  port: 104
+                  allowedCallingAeTitles: [CT01, MR02]
+                spool:
+                  minFreeBytes: 5GiB
+                """);
+        GatewayConfig config = GatewayConfig.load(file, Map.of(
+                "DICOM_GATEWAY_DICOM_PORT", "11113",
+                "DICOM_GATEWAY_SPOOL_MIN_FREE_BYTES", "2GB",
+                "DICOM_GATEWAY_DICOM_IDLETIMEOUT", "90s",
+                "PATH", "/usr/bin"));
+        assertEquals("IRB-1234", config.collection(), "from the file");
+        assertEquals(List.of("CT01", "MR02"), config.dicom().allowedCallingAeTitles(), "from the file");
+        assertEquals(11113, config.dicom().port(), "environment beats the file");
+        assertEquals(2_000_000_000L, config.spool().minFreeBytes(), "camel-case keys also match with underscores");
+        assertEquals(Duration.ofSeconds(90), config.dicom().idleTimeout());
+        assertEquals("DICOM-GATEWAY", config.dicom().aeTitle(), "untouched keys keep their defaults");
+    }
+
+    @Test
+    void environmentListsAreCommaSeparated() throws Exception {
+        GatewayConfig config = GatewayConfig.load(null, Map.of("DICOM_GATEWAY_DICOM_ALLOWEDCALLINGAETITLES", "A, B ,C"));
+        assertEquals(List.of("A", "B", "C"), config.dicom().allowedCallingAeTitles());
+    }
+
+    @Test
+    void unknownKeyInFileStopsStartWithItsName() throws Exception {
+        Path file = Files.writeString(dir.resolve("typo.yaml"), "dicom:\n  aetitle: X\n");
+        ConfigException error = assertThrows(ConfigException.class, () -> GatewayConfig.load(file, Map.of()));
+        assertTrue(error.getMessage().contains("dicom.aetitle"), error.getMessage());
+        assertTrue(error.getMessage().contains("did you mean dicom.aeTitle"), error.getMessage());
+    }
+
+    @Test
+    void unknownEnvironmentVariableStopsStartWithItsName() {
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> GatewayConfig.load(null, Map.of("DICOM_GATEWAY_DICOM_PROT", "104")));
+        assertTrue(error.getMessage().contains("DICOM_GATEWAY_DICOM_PROT"), error.getMessage());
+    }
+
+    @Test
+    void invalidValuesNameTheKeyAndTheirOrigin() throws Exception {
+        assertInvalid(Map.of("DICOM_GATEWAY_DICOM_PORT", "eleven"), "dicom.port", "DICOM_GATEWAY_DICOM_PORT");
+        assertInvalid(Map.of("DICOM_GATEWAY_DICOM_PORT", "70000"), "dicom.port", "0 to 65535");
+        assertInvalid(Map.of("DICOM_GATEWAY_DICOM_IDLETIMEOUT", "soon"), "dicom.idleTimeout", "duration");
+        assertInvalid(Map.of("DICOM_GATEWAY_SPOOL_MINFREEBYTES", "lots"), "spool.minFreeBytes", "size");
+        assertInvalid(Map.of("DICOM_GATEWAY_DICOM_AETITLE", "THIS-AE-TITLE-IS-TOO-LONG"), "dicom.aeTitle", "AE title");
+        assertInvalid(Map.of("DICOM_GATEWAY_DICOM_MAXASSOCIATIONS", "0"), "dicom.maxAssociations", "1 to");
+        assertInvalid(Map.of("DICOM_GATEWAY_LOG_LEVEL", "LOUD"), "log.level", "INFO");
+    }
+
+    @Test
+    void valueWhereSectionBelongsIsRejected() throws Exception {
+        Path file = Files.writeString(dir.resolve("flat.yaml"), "dicom: 104\n");
+        ConfigException error = assertThrows(ConfigException.class, () -> GatewayConfig.load(file, Map.of()));
+        assertTrue(error.getMessage().contains("dicom"), error.getMessage());
+    }
+
+    private static void assertInvalid(Map<String, String> environment, String key, String hint) {
+        ConfigException error = assertThrows(ConfigException.class, () -> GatewayConfig.load(null, environment));
+        assertTrue(error.getMessage().contains(key), error.getMessage());
+        assertTrue(error.getMessage().contains(hint), error.getMessage());
+    }
+}

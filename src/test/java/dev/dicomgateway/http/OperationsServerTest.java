@@ -1,0 +1,66 @@
+package dev.dicomgateway.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dicomgateway.Gateway;
+import dev.dicomgateway.testing.Corpus;
+import dev.dicomgateway.testing.Dcmtk;
+import dev.dicomgateway.testing.TestGateway;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /healthz, /readyz and /metrics over real HTTP, after real traffic. */
+class OperationsServerTest {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path spool;
+
+    @Test
+    void healthReadinessAndMetricsReflectTraffic() throws Exception {
+        try (Gateway gateway = TestGateway.start(spool)) {
+            assertEquals(200, get(gateway, "/healthz").statusCode());
+            HttpResponse<String> ready = get(gateway, "/readyz");
+            assertEquals(200, ready.statusCode(), ready.body());
+
+            Corpus.File ct = Corpus.files().stream().filter(f -> f.path().endsWith("CT_small.dcm")).findFirst().orElseThrow();
+            Dcmtk.StoreReport report = Dcmtk.storescu(gateway.dicomPort(), TestGateway.AE_TITLE, "-xe", List.of(ct.path()));
+            assertEquals(List.of(ct.path()), report.stored(), report.result().output());
+
+            HttpResponse<String> metrics = get(gateway, "/metrics");
+            assertEquals(200, metrics.statusCode());
+            assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+            String body = metrics.body();
+            assertTrue(body.contains("dicom_gateway_instances_received_total{calling_ae=\"STORESCU\",gateway=\"gw-1\"} 1.0"), body);
+            assertTrue(body.contains("dicom_gateway_associations_total{gateway=\"gw-1\",result=\"released\"} 1.0"), body);
+            assertTrue(body.matches("(?s).*dicom_gateway_bytes_received_total\\{gateway=\"gw-1\"} [1-9][0-9.E]*\n.*"), body);
+            assertTrue(body.contains("dicom_gateway_instances_rejected_total{gateway=\"gw-1\",reason=\"disk_low\"} 0.0"),
+                    "rejection reasons are visible at zero, so alerts can use rate()");
+            assertTrue(body.contains("jvm_memory_used_bytes"), "JVM metrics");
+            assertTrue(body.contains("process_files_open_files"), "process metrics");
+            assertTrue(!body.contains("CT_small") && !body.contains("CompressedSamples"), "no PHI in metrics");
+        }
+    }
+
+    @Test
+    void readinessFailsWhenDiskIsBelowThreshold() throws Exception {
+        try (Gateway gateway = TestGateway.start(spool, "DICOM_GATEWAY_SPOOL_MINFREEBYTES", "1000TiB")) {
+            HttpResponse<String> ready = get(gateway, "/readyz");
+            assertEquals(503, ready.statusCode());
+            assertTrue(ready.body().contains("spool_free_space: "), ready.body());
+            assertEquals(200, get(gateway, "/healthz").statusCode(), "alive even when not ready");
+        }
+    }
+
+    private HttpResponse<String> get(Gateway gateway, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.httpPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
