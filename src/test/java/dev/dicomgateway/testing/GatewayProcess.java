@@ -18,9 +18,14 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     public static GatewayProcess start(Path spool, Path log) throws IOException, InterruptedException {
+        return start(Path.of(System.getProperty("java.home")), spool, log);
+    }
+
+    /** Starts the gateway on the Java runtime under {@code javaHome}. */
+    public static GatewayProcess start(Path javaHome, Path spool, Path log) throws IOException, InterruptedException {
         int dicomPort = freePort();
         ProcessBuilder builder = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                javaHome.resolve("bin").resolve("java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), "dev.dicomgateway.cli.Main", "run"));
         builder.environment().put("DICOM_GATEWAY_DICOM_BIND", "127.0.0.1");
         builder.environment().put("DICOM_GATEWAY_DICOM_PORT", String.valueOf(dicomPort));
