@@ -34,14 +34,20 @@ class BadInputTest {
     }
 
     @Test
-    void garbageBytesAreAbortedAndTheNextAssociationIsServed() throws Exception {
-        try (Gateway gateway = TestGateway.start(spool())) {
+    void garbageBytesAreAbortedWithoutDisturbingAConcurrentAssociation() throws Exception {
+        try (Gateway gateway = TestGateway.start(spool());
+             RawScu concurrent = RawScu.associated(gateway.dicomPort(), TestGateway.AE_TITLE, "CONCURRENT")) {
+            concurrent.send(RawScu.pData(true, true, RawScu.storeCommand(1, RawScu.CT_IMAGE_STORAGE, "1.2.3.88")));
+            byte[] dataSet = DataSets.ct("1.2.3.88", "P1", STUDY, SERIES, 100_000);
+            concurrent.send(RawScu.pData(false, false, Arrays.copyOf(dataSet, 50_000)));
             try (RawScu http = RawScu.connect(gateway.dicomPort())) {
                 http.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 RawScu.Pdu answer = http.read();
                 assertEquals(0x07, answer.type(), "A-ABORT");
                 assertEquals(1, answer.body()[3], "reason: unrecognized PDU");
             }
+            concurrent.send(RawScu.pData(false, true, Arrays.copyOfRange(dataSet, 50_000, dataSet.length)));
+            assertEquals(0x0000, RawScu.status(RawScu.pdvData(concurrent.read().body())), "the concurrent store completes");
             assertServing(gateway);
             assertTrue(gateway.registry().scrape().contains("result=\"invalid_request\"} 1.0"));
         }
@@ -77,6 +83,19 @@ class BadInputTest {
             awaitRejected(gateway, "incomplete", 1);
             assertTrue(gateway.registry().scrape().contains("result=\"idle_timeout\"} 1.0"));
             assertNoStagedOrTemporaryFiles();
+        }
+    }
+
+    @Test
+    void sameSopInstanceUidTwiceIsStoredOnceAndCounted() throws Exception {
+        Path file = Files.write(root.resolve("ct.dcm"), part10Ct("1.2.3.87"));
+        try (Gateway gateway = TestGateway.start(spool())) {
+            for (int i = 0; i < 2; i++) {
+                Dcmtk.StoreReport report = Dcmtk.storescu(gateway.dicomPort(), TestGateway.AE_TITLE, "-xe", java.util.List.of(file));
+                assertEquals(java.util.List.of(file), report.stored(), report.result().output());
+            }
+            assertEquals(1, StoreCorpusTest.countFiles(spool().resolve("incoming"), ".dcm"));
+            assertTrue(gateway.registry().scrape().contains("dicom_gateway_instances_duplicate_total{gateway=\"gw-1\"} 1.0"));
         }
     }
 
