@@ -41,25 +41,21 @@ class MainTest {
     }
 
     private static String capture(Runnable action) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setOut(original);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
+        return captureStream(System.out, System::setOut, action);
     }
 
     private static String captureErr(Runnable action) {
-        PrintStream original = System.err;
+        return captureStream(System.err, System::setErr, action);
+    }
+
+    private static String captureStream(PrintStream original, java.util.function.Consumer<PrintStream> install,
+                                        Runnable action) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        install.accept(new PrintStream(buffer, true, StandardCharsets.UTF_8));
         try {
             action.run();
         } finally {
-            System.setErr(original);
+            install.accept(original);
         }
         return buffer.toString(StandardCharsets.UTF_8);
     }
