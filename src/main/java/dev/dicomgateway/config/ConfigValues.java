@@ -123,11 +123,6 @@ public final class ConfigValues {
         }
     }
 
-    /** Where the value of {@code key} came from, for messages. */
-    public String origin(String key) throws ConfigException {
-        return entry(key).origin();
-    }
-
     private Entry entry(String key) throws ConfigException {
         Entry entry = entries.get(key);
         if (entry == null) {

@@ -55,10 +55,6 @@ public final class CommandSet {
         return new CommandSet(elements);
     }
 
-    public boolean has(int tag) {
-        return elements.containsKey(tag);
-    }
-
     /** A US value, or -1 when absent or malformed. */
     public int us(int tag) {
         byte[] value = elements.get(tag);

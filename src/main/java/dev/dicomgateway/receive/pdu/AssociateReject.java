@@ -18,8 +18,6 @@ public record AssociateReject(int result, int source, int reason, String label) 
             new AssociateReject(PERMANENT, SERVICE_PROVIDER_ACSE, 2, "rejected_protocol_version");
     public static final AssociateReject LOCAL_LIMIT_EXCEEDED =
             new AssociateReject(TRANSIENT, SERVICE_PROVIDER_PRESENTATION, 2, "rejected_limit");
-    public static final AssociateReject TEMPORARY_CONGESTION =
-            new AssociateReject(TRANSIENT, SERVICE_PROVIDER_PRESENTATION, 1, "rejected_shutting_down");
 
     /** The 10 bytes of the PDU. */
     public byte[] encode() {

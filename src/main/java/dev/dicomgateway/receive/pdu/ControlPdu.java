@@ -13,10 +13,6 @@ public final class ControlPdu {
         return fixed(PduType.RELEASE_RP, 0, 0, 0, 0);
     }
 
-    public static byte[] releaseRequest() {
-        return fixed(PduType.RELEASE_RQ, 0, 0, 0, 0);
-    }
-
     /** An A-ABORT; {@code reason} is meaningful only when the source is the service provider. */
     public static byte[] abort(int source, int reason) {
         return fixed(PduType.ABORT, 0, 0, source, source == SOURCE_SERVICE_PROVIDER ? reason : 0);
