@@ -2,6 +2,10 @@ package dev.dicomgateway.dicom;
 
 /** Which transfer syntaxes the gateway can store as received. */
 public final class TransferSyntax {
+    public static final String IMPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2";
+    public static final String DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1.99";
+    public static final String EXPLICIT_VR_BIG_ENDIAN = "1.2.840.10008.1.2.2";
+
     /** The standard's transfer syntax tree: every member after the three uncompressed ones is explicit VR little endian. */
     private static final String STANDARD_ROOT = "1.2.840.10008.1.2";
 
