@@ -1,6 +1,10 @@
 package dev.dicomgateway;
 
 import dev.dicomgateway.config.GatewayConfig;
+import dev.dicomgateway.deidentify.Deidentifier;
+import dev.dicomgateway.deidentify.PassthroughDeidentifier;
+import dev.dicomgateway.deidentify.ProfileDeidentifier;
+import dev.dicomgateway.deidentify.QuarantineRules;
 import dev.dicomgateway.http.OperationsServer;
 import dev.dicomgateway.http.ReadinessCheck;
 import dev.dicomgateway.receive.DicomListener;
@@ -18,13 +22,14 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running gateway: the stages along the data's path (receive → spool), wired from one configuration, with the
+ * A running gateway: the stages along the data's path (receive → deidentify → spool), wired from one configuration, with the
  * operations endpoint beside them. Start with {@link #start}, stop with {@link #close}.
  */
 public final class Gateway implements AutoCloseable {
@@ -67,7 +72,11 @@ public final class Gateway implements AutoCloseable {
         io.micrometer.core.instrument.Gauge.builder("dicom.gateway.spool.free.bytes", diskSpace, DiskSpace::usableBytes)
                 .description("Free bytes on the spool file system").register(registry);
 
-        InstanceStager stager = new InstanceStager(layout, config.collection(), diskSpace);
+        Deidentifier deidentifier = config.deidentify().enabled()
+                ? ProfileDeidentifier.open(config.deidentify(), layout.privateArea(), Clock.systemUTC())
+                : new PassthroughDeidentifier(new QuarantineRules(config.deidentify()));
+        InstanceStager stager = new InstanceStager(layout, config.collection(), diskSpace, deidentifier, registry,
+                Clock.systemUTC());
         DicomListener listener = new DicomListener(config.dicom(), stager, new ReceiveMetrics(registry));
         listener.start();
         OperationsServer operations;
@@ -78,8 +87,9 @@ public final class Gateway implements AutoCloseable {
             listener.close();
             throw e;
         }
-        LOG.info("gateway {} ready: collection={} dicom_port={} http_port={} spool={}", config.gatewayId(),
-                config.collection(), listener.port(), operations.port(), layout.root());
+        LOG.info("gateway {} ready: collection={} dicom_port={} http_port={} spool={} deidentify={}", config.gatewayId(),
+                config.collection(), listener.port(), operations.port(), layout.root(),
+                config.deidentify().enabled() ? "profile" : "passthrough");
         return new Gateway(config, registry, gcMetrics, listener, operations);
     }
 

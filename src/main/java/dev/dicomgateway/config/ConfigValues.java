@@ -40,6 +40,15 @@ public final class ConfigValues {
         return value;
     }
 
+    public boolean bool(String key) throws ConfigException {
+        String text = string(key).toLowerCase(Locale.ROOT);
+        return switch (text) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw invalid(key, text, "true or false");
+        };
+    }
+
     public List<String> list(String key) throws ConfigException {
         Object value = entry(key).value();
         if (value instanceof List<?> list) {

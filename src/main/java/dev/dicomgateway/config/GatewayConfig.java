@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /** The gateway's settings, validated. Built from {@link ConfigValues}; every key is documented in conf/gateway.yaml. */
-public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Spool spool, Http http, String logLevel) {
+public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Spool spool, Http http,
+                            Deidentify deidentify, String logLevel) {
 
     /** The DICOM listener. */
     public record Dicom(String aeTitle, String bind, int port, List<String> allowedCallingAeTitles,
@@ -17,6 +18,15 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
 
     /** The staging area on disk. */
     public record Spool(Path dir, long minFreeBytes) {
+    }
+
+    /** De-identification before staging (PS3.15 Annex E) and the quarantine for possible burned-in text. */
+    public record Deidentify(boolean enabled, Path secretFile, String entityPrefix, String itemPrefix,
+                             String defaultIssuerOfPatientId, boolean retainLongitudinalModifiedDates,
+                             int dateShiftMaxDays, boolean retainPatientCharacteristics, boolean retainDeviceIdentity,
+                             boolean retainInstitutionIdentity, boolean cleanDescriptors, boolean retainSafePrivate,
+                             List<String> safePrivateAttributes, boolean quarantineEnabled,
+                             List<String> quarantineModalities, List<String> quarantineSopClasses) {
     }
 
     /** The operations endpoint (health, readiness, metrics). */
@@ -44,7 +54,53 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
         Spool spool = new Spool(values.path("spool.dir"), nonNegative(values, "spool.minFreeBytes"));
         Http http = new Http(values.nonEmptyString("http.bind"), values.integer("http.port", 0, MAX_PORT));
         return new GatewayConfig(values.nonEmptyString("gateway.id"), values.nonEmptyString("collection"), dicom, spool,
-                http, logLevel(values));
+                http, deidentify(values), logLevel(values));
+    }
+
+    private static final Pattern ID_PREFIX = Pattern.compile("[A-Za-z0-9_-]{0,3}");
+    private static final Pattern SAFE_PRIVATE = Pattern.compile("[0-9A-Fa-f]{4},[^,]{1,64},[0-9A-Fa-f]{2}");
+
+    private static Deidentify deidentify(ConfigValues values) throws ConfigException {
+        String entityPrefix = prefix(values, "deidentify.entityPrefix");
+        String itemPrefix = prefix(values, "deidentify.itemPrefix");
+        List<String> safePrivate = values.list("deidentify.safePrivateAttributes");
+        for (String entry : safePrivate) {
+            if (!SAFE_PRIVATE.matcher(entry).matches() || Integer.parseInt(entry.substring(0, 4), 16) % 2 == 0) {
+                throw values.invalid("deidentify.safePrivateAttributes", entry,
+                        "entries \"GGGG,Private Creator,EE\" with an odd group, e.g. \"0019,GEMS_ACQU_01,0C\"");
+            }
+        }
+        List<String> sopClasses = values.list("deidentify.quarantine.sopClasses");
+        for (String uid : sopClasses) {
+            if (!dev.dicomgateway.dicom.Uids.isValid(uid)) {
+                throw values.invalid("deidentify.quarantine.sopClasses", uid, "SOP Class UIDs");
+            }
+        }
+        return new Deidentify(
+                values.bool("deidentify.enabled"),
+                values.path("deidentify.secretFile"),
+                entityPrefix,
+                itemPrefix,
+                values.string("deidentify.defaultIssuerOfPatientId"),
+                values.bool("deidentify.retainLongitudinalModifiedDates"),
+                values.integer("deidentify.dateShiftMaxDays", 1, 36_500),
+                values.bool("deidentify.retainPatientCharacteristics"),
+                values.bool("deidentify.retainDeviceIdentity"),
+                values.bool("deidentify.retainInstitutionIdentity"),
+                values.bool("deidentify.cleanDescriptors"),
+                values.bool("deidentify.retainSafePrivate"),
+                safePrivate,
+                values.bool("deidentify.quarantine.enabled"),
+                values.list("deidentify.quarantine.modalities").stream().map(m -> m.toUpperCase(java.util.Locale.ROOT)).toList(),
+                sopClasses);
+    }
+
+    private static String prefix(ConfigValues values, String key) throws ConfigException {
+        String prefix = values.string(key);
+        if (!ID_PREFIX.matcher(prefix).matches()) {
+            throw values.invalid(key, prefix, "up to 3 letters, digits, '-' or '_' (ids must fit AccessionNumber, 16 characters)");
+        }
+        return prefix;
     }
 
     private static String logLevel(ConfigValues values) throws ConfigException {

@@ -31,12 +31,19 @@ public final class InstanceHeaderReader {
             }
             throw new UnreadableDataSetException("data set is truncated or malformed: " + e.getClass().getSimpleName(), e);
         }
+        return header(attributes);
+    }
+
+    /** The staging attributes of an already parsed data set. */
+    public static InstanceHeader header(AttributeList attributes) {
         return new InstanceHeader(
                 uid(attributes, TagFromName.SOPClassUID),
                 uid(attributes, TagFromName.SOPInstanceUID),
                 uid(attributes, TagFromName.StudyInstanceUID),
                 uid(attributes, TagFromName.SeriesInstanceUID),
-                Attributes.string(attributes, TagFromName.PatientID));
+                Attributes.string(attributes, TagFromName.PatientID),
+                Attributes.string(attributes, TagFromName.Modality),
+                Attributes.string(attributes, TagFromName.BurnedInAnnotation));
     }
 
     private static String uid(AttributeList attributes, AttributeTag tag) {

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The temporary file an instance is streamed into as its P-DATA fragments arrive: file meta header first, then the
- * data set bytes as received. {@link #complete()} syncs it to disk; {@link #discard()} removes it.
+ * data set bytes as received. {@link #complete()} closes it; {@link #discard()} removes it.
  */
 final class InstanceFile {
     private static final AtomicLong SEQUENCE = new AtomicLong();
@@ -45,9 +45,8 @@ final class InstanceFile {
         }
     }
 
-    /** Flushes the file's content and metadata to disk and closes it; returns its path. */
+    /** Closes the file; returns its path. Making what is staged durable is the sink's job (it may stage a rewrite). */
     Path complete() throws IOException {
-        channel.force(true);
         channel.close();
         channel = null;
         return path;

@@ -19,8 +19,8 @@ public interface InstanceSink {
     StoreOutcome admit();
 
     /**
-     * Makes a completely received instance durable. On Success the file has been moved to its final place and
-     * synced; on any other outcome or exception the caller deletes the temporary file.
+     * Makes a completely received instance durable (the received file is closed but not synced). On Success what
+     * is staged is on disk and synced; afterwards, whatever the outcome, the caller deletes the received file.
      */
     StoreOutcome store(ReceivedInstance instance) throws IOException;
 }

@@ -41,6 +41,27 @@ final class DurableFiles {
         syncDirectory(target.getParent());
     }
 
+    /** Flushes a file's content to disk. */
+    static void syncFile(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
+    /** Writes {@code bytes} to {@code target} via a synced temporary file and a durable rename. */
+    static void writeDurably(Path target, byte[] bytes) throws IOException {
+        Path temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+        moveDurably(temporary, target);
+    }
+
     static void syncDirectory(Path directory) throws IOException {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);

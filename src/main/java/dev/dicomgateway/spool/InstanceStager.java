@@ -1,32 +1,48 @@
 package dev.dicomgateway.spool;
 
+import dev.dicomgateway.deidentify.DeidentifiedInstance;
+import dev.dicomgateway.deidentify.Deidentifier;
 import dev.dicomgateway.dicom.InstanceHeader;
-import dev.dicomgateway.dicom.InstanceHeaderReader;
 import dev.dicomgateway.dicom.UnreadableDataSetException;
 import dev.dicomgateway.dicom.Uids;
 import dev.dicomgateway.receive.InstanceSink;
 import dev.dicomgateway.receive.ReceivedInstance;
 import dev.dicomgateway.receive.StoreOutcome;
 import dev.dicomgateway.receive.dimse.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
- * Stages a received instance: checks its header, then renames the synced temporary file to
- * incoming/collection/entity/study/series/sop.dcm and syncs the directory, so Success is only ever answered for
- * an instance that survives a crash. The same SOP Instance UID received again replaces the earlier copy.
+ * Stages a received instance: de-identifies it, checks its identifiers, syncs the file to disk and renames it to
+ * incoming/collection/entity/item/series/sop.dcm (or quarantine/..., with a reason file), then syncs the directory —
+ * so Success is only ever answered for a de-identified instance that survives a crash. The raw received file is
+ * deleted by the receive stage afterwards, whatever the outcome; the same SOP Instance UID received again replaces
+ * the earlier copy.
  */
 public final class InstanceStager implements InstanceSink {
     private final SpoolLayout layout;
     private final String collection;
     private final DiskSpace diskSpace;
-    private final InstanceHeaderReader headerReader = new InstanceHeaderReader();
+    private final Deidentifier deidentifier;
+    private final MeterRegistry registry;
+    private final Clock clock;
 
-    public InstanceStager(SpoolLayout layout, String collection, DiskSpace diskSpace) {
+    public InstanceStager(SpoolLayout layout, String collection, DiskSpace diskSpace, Deidentifier deidentifier,
+                          MeterRegistry registry, Clock clock) {
         this.layout = layout;
         this.collection = collection;
         this.diskSpace = diskSpace;
+        this.deidentifier = deidentifier;
+        this.registry = registry;
+        this.clock = clock;
+        for (String reason : new String[] {"burned_in_annotation", "sop_class"}) {
+            quarantined(reason).increment(0);
+        }
     }
 
     @Override
@@ -45,22 +61,47 @@ public final class InstanceStager implements InstanceSink {
 
     @Override
     public StoreOutcome store(ReceivedInstance instance) throws IOException {
-        InstanceHeader header;
+        Path output = instance.file().resolveSibling(instance.file().getFileName() + ".deid");
         try {
-            header = headerReader.read(instance.file());
-        } catch (UnreadableDataSetException e) {
-            return StoreOutcome.refused(Status.CANNOT_UNDERSTAND, "unparseable", e.getMessage());
+            DeidentifiedInstance prepared;
+            try {
+                prepared = deidentifier.deidentify(instance.file(), output);
+            } catch (UnreadableDataSetException e) {
+                return StoreOutcome.refused(Status.CANNOT_UNDERSTAND, "unparseable", e.getMessage());
+            }
+            StoreOutcome invalid = validate(prepared.original(), instance);
+            if (invalid != null) {
+                return invalid;
+            }
+            return stage(prepared);
+        } finally {
+            Files.deleteIfExists(output);
         }
-        StoreOutcome invalid = validate(header, instance);
-        if (invalid != null) {
-            return invalid;
-        }
-        Path target = layout.instancePath(collection, header.patientId(), header.studyInstanceUid(),
-                header.seriesInstanceUid(), header.sopInstanceUid());
+    }
+
+    private StoreOutcome stage(DeidentifiedInstance prepared) throws IOException {
+        String reason = prepared.quarantineReason();
+        Path target = reason == null
+                ? layout.instancePath(collection, prepared.entity(), prepared.item(), prepared.seriesInstanceUid(), prepared.sopInstanceUid())
+                : layout.quarantinePath(collection, prepared.entity(), prepared.item(), prepared.seriesInstanceUid(), prepared.sopInstanceUid());
+        DurableFiles.syncFile(prepared.file());
         DurableFiles.createDirectories(target.getParent());
+        if (reason != null) {
+            Path reasonFile = target.resolveSibling(prepared.sopInstanceUid() + ".reason");
+            DurableFiles.writeDurably(reasonFile, (reason + "\t" + clock.instant() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
         boolean replacing = Files.exists(target);
-        DurableFiles.moveDurably(instance.file(), target);
+        DurableFiles.moveDurably(prepared.file(), target);
+        if (reason != null) {
+            quarantined(reason).increment();
+        }
         return replacing ? StoreOutcome.storedAgain() : StoreOutcome.stored();
+    }
+
+    private Counter quarantined(String reason) {
+        return Counter.builder("dicom.gateway.instances.quarantined")
+                .description("Instances kept in quarantine (possible burned-in text), by reason; never uploaded")
+                .tag("reason", reason).register(registry);
     }
 
     private static StoreOutcome validate(InstanceHeader header, ReceivedInstance instance) {

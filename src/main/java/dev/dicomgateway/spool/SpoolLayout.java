@@ -6,18 +6,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where things live under spool.dir: {@code incoming/<collection>/<entity>/<study>/<series>/<sop>.dcm} for staged
- * instances and {@code tmp/} for instances still arriving (never visible under incoming/).
+ * Where things live under spool.dir: {@code incoming/<collection>/<entity>/<item>/<series>/<sop>.dcm} for staged
+ * instances, the same shape under {@code quarantine/} (with a {@code <sop>.reason} file) for instances that may
+ * carry burned-in text, {@code tmp/} for instances still arriving (never visible elsewhere), and {@code private/}
+ * (mode 0700) for the re-identification table.
  */
 public final class SpoolLayout {
     private final Path root;
     private final Path incoming;
+    private final Path quarantine;
     private final Path temporary;
+    private final Path privateArea;
 
     public SpoolLayout(Path spoolDirectory) {
         this.root = spoolDirectory.toAbsolutePath().normalize();
         this.incoming = root.resolve("incoming");
+        this.quarantine = root.resolve("quarantine");
         this.temporary = root.resolve("tmp");
+        this.privateArea = root.resolve("private");
     }
 
     public Path root() {
@@ -32,14 +38,34 @@ public final class SpoolLayout {
         return temporary;
     }
 
+    public Path quarantine() {
+        return quarantine;
+    }
+
+    /** The spool's private area (re-identification table): never uploaded, readable by the service user only. */
+    public Path privateArea() {
+        return privateArea;
+    }
+
     /**
-     * The staged path of an instance. {@code collection} and {@code entity} are encoded here; the UIDs must have
-     * been checked against the UID grammar by the caller. Refuses any result outside incoming/ (defence in depth).
+     * The staged path of an instance under incoming/. {@code collection}, {@code entity} and {@code item} are encoded
+     * here; the UIDs must have been checked against the UID grammar by the caller. Refuses any result outside
+     * incoming/ (defence in depth).
      */
-    public Path instancePath(String collection, String entity, String studyUid, String seriesUid, String sopInstanceUid) {
-        Path path = incoming.resolve(PathSegment.encode(collection)).resolve(PathSegment.encode(entity))
-                .resolve(studyUid).resolve(seriesUid).resolve(sopInstanceUid + ".dcm").normalize();
-        if (!path.startsWith(incoming) || path.getNameCount() != incoming.getNameCount() + 5) {
+    public Path instancePath(String collection, String entity, String item, String seriesUid, String sopInstanceUid) {
+        return pathUnder(incoming, collection, entity, item, seriesUid, sopInstanceUid);
+    }
+
+    /** The same shape as {@link #instancePath}, under quarantine/. */
+    public Path quarantinePath(String collection, String entity, String item, String seriesUid, String sopInstanceUid) {
+        return pathUnder(quarantine, collection, entity, item, seriesUid, sopInstanceUid);
+    }
+
+    private static Path pathUnder(Path area, String collection, String entity, String item, String seriesUid,
+                                  String sopInstanceUid) {
+        Path path = area.resolve(PathSegment.encode(collection)).resolve(PathSegment.encode(entity))
+                .resolve(PathSegment.encode(item)).resolve(seriesUid).resolve(sopInstanceUid + ".dcm").normalize();
+        if (!path.startsWith(area) || path.getNameCount() != area.getNameCount() + 5) {
             throw new IllegalArgumentException("staging path escapes the spool");
         }
         return path;
@@ -47,7 +73,7 @@ public final class SpoolLayout {
 
     /** Creates the spool's directories and checks they are writable; the message says which key to fix. */
     public void create() throws IOException {
-        for (Path directory : new Path[] {root, incoming, temporary}) {
+        for (Path directory : new Path[] {root, incoming, quarantine, temporary}) {
             try {
                 DurableFiles.createDirectories(directory);
             } catch (IOException e) {

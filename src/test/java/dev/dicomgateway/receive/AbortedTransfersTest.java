@@ -29,7 +29,7 @@ class AbortedTransfersTest {
 
     @Test
     void abortedTransfersLeaveThreadsDescriptorsAndTemporaryFilesAtBaseline() throws Exception {
-        try (Gateway gateway = TestGateway.start(spool)) {
+        try (Gateway gateway = TestGateway.startPassthrough(spool)) {
             abortTransfers(gateway, 0, 30); // warm up: class loading, JIT, buffer caches
             awaitQuiet(gateway);
             int baselineThreads = threads();

@@ -19,7 +19,7 @@ class AssociationNegotiationTest {
 
     @Test
     void echoSucceeds() throws Exception {
-        try (Gateway gateway = TestGateway.start(spool)) {
+        try (Gateway gateway = TestGateway.startPassthrough(spool)) {
             Dcmtk.Result echo = Dcmtk.echoscu(gateway.dicomPort(), TestGateway.AE_TITLE, "ECHOSCU");
             assertEquals(0, echo.exitCode(), echo.output());
             assertTrue(echo.output().contains("Received Echo Response (Success)"), echo.output());
@@ -28,7 +28,7 @@ class AssociationNegotiationTest {
 
     @Test
     void wrongCalledAeTitleIsRejectedPermanently() throws Exception {
-        try (Gateway gateway = TestGateway.start(spool)) {
+        try (Gateway gateway = TestGateway.startPassthrough(spool)) {
             Dcmtk.Result echo = Dcmtk.echoscu(gateway.dicomPort(), "SOMEONE-ELSE", "ECHOSCU");
             assertNotEquals(0, echo.exitCode());
             assertTrue(echo.output().contains("Called AE Title Not Recognized"), echo.output());
@@ -39,7 +39,7 @@ class AssociationNegotiationTest {
 
     @Test
     void callingAeTitleOutsideAllowListIsRejected() throws Exception {
-        try (Gateway gateway = TestGateway.start(spool, "DICOM_GATEWAY_DICOM_ALLOWEDCALLINGAETITLES", "CT01,PACS_MAIN")) {
+        try (Gateway gateway = TestGateway.startPassthrough(spool, "DICOM_GATEWAY_DICOM_ALLOWEDCALLINGAETITLES", "CT01,PACS_MAIN")) {
             Dcmtk.Result stranger = Dcmtk.echoscu(gateway.dicomPort(), TestGateway.AE_TITLE, "INTRUDER");
             assertNotEquals(0, stranger.exitCode());
             assertTrue(stranger.output().contains("Calling AE Title Not Recognized"), stranger.output());
@@ -51,7 +51,7 @@ class AssociationNegotiationTest {
 
     @Test
     void associationLimitIsEnforcedAndFreedSlotsAreReused() throws Exception {
-        try (Gateway gateway = TestGateway.start(spool, "DICOM_GATEWAY_DICOM_MAXASSOCIATIONS", "2");
+        try (Gateway gateway = TestGateway.startPassthrough(spool, "DICOM_GATEWAY_DICOM_MAXASSOCIATIONS", "2");
              RawScu first = RawScu.associated(gateway.dicomPort(), TestGateway.AE_TITLE, "HOLDER1");
              RawScu second = RawScu.associated(gateway.dicomPort(), TestGateway.AE_TITLE, "HOLDER2")) {
             Dcmtk.Result third = Dcmtk.echoscu(gateway.dicomPort(), TestGateway.AE_TITLE, "ECHOSCU");

@@ -35,7 +35,7 @@ class BadInputTest {
 
     @Test
     void garbageBytesAreAbortedWithoutDisturbingAConcurrentAssociation() throws Exception {
-        try (Gateway gateway = TestGateway.start(spool());
+        try (Gateway gateway = TestGateway.startPassthrough(spool());
              RawScu concurrent = RawScu.associated(gateway.dicomPort(), TestGateway.AE_TITLE, "CONCURRENT")) {
             concurrent.send(RawScu.pData(true, true, RawScu.storeCommand(1, RawScu.CT_IMAGE_STORAGE, "1.2.3.88")));
             byte[] dataSet = DataSets.ct("1.2.3.88", "P1", STUDY, SERIES, 100_000);
@@ -55,7 +55,7 @@ class BadInputTest {
 
     @Test
     void truncatedPduAndDroppedConnectionLeaveNothingBehind() throws Exception {
-        try (Gateway gateway = TestGateway.start(spool())) {
+        try (Gateway gateway = TestGateway.startPassthrough(spool())) {
             try (RawScu scu = RawScu.associated(gateway.dicomPort(), TestGateway.AE_TITLE, "TRUNCATE")) {
                 byte[] pdu = RawScu.pData(false, false, new byte[0]);
                 scu.send(RawScu.pData(true, true, RawScu.storeCommand(1, RawScu.CT_IMAGE_STORAGE, "1.2.3.99")));
@@ -71,7 +71,7 @@ class BadInputTest {
 
     @Test
     void senderThatStopsMidTransferIsAbortedAfterIdleTimeout() throws Exception {
-        try (Gateway gateway = TestGateway.start(spool(), "DICOM_GATEWAY_DICOM_IDLETIMEOUT", "500ms");
+        try (Gateway gateway = TestGateway.startPassthrough(spool(), "DICOM_GATEWAY_DICOM_IDLETIMEOUT", "500ms");
              RawScu scu = RawScu.associated(gateway.dicomPort(), TestGateway.AE_TITLE, "STALLER")) {
             scu.send(RawScu.pData(true, true, RawScu.storeCommand(1, RawScu.CT_IMAGE_STORAGE, "1.2.3.98")));
             scu.send(RawScu.pData(false, false, DataSets.ct("1.2.3.98", "P1", STUDY, SERIES, 1000)));
@@ -89,7 +89,7 @@ class BadInputTest {
     @Test
     void sameSopInstanceUidTwiceIsStoredOnceAndCounted() throws Exception {
         Path file = Files.write(root.resolve("ct.dcm"), part10Ct("1.2.3.87"));
-        try (Gateway gateway = TestGateway.start(spool())) {
+        try (Gateway gateway = TestGateway.startPassthrough(spool())) {
             for (int i = 0; i < 2; i++) {
                 Dcmtk.StoreReport report = Dcmtk.storescu(gateway.dicomPort(), TestGateway.AE_TITLE, "-xe", java.util.List.of(file));
                 assertEquals(java.util.List.of(file), report.stored(), report.result().output());
@@ -143,7 +143,7 @@ class BadInputTest {
     @Test
     void diskBelowThresholdAnswersOutOfResourcesAndStoresNothing() throws Exception {
         Path file = Files.write(root.resolve("ct.dcm"), part10Ct("1.2.3.90"));
-        try (Gateway gateway = TestGateway.start(spool(), "DICOM_GATEWAY_SPOOL_MINFREEBYTES", "1000TiB")) {
+        try (Gateway gateway = TestGateway.startPassthrough(spool(), "DICOM_GATEWAY_SPOOL_MINFREEBYTES", "1000TiB")) {
             Dcmtk.StoreReport report = Dcmtk.storescu(gateway.dicomPort(), TestGateway.AE_TITLE, "-xe", java.util.List.of(file));
             assertEquals("Refused: OutOfResources", report.responses().get(file), report.result().output());
             assertTrue(gateway.registry().scrape().contains("reason=\"disk_low\"} 1.0"));
@@ -153,7 +153,7 @@ class BadInputTest {
 
     @Test
     void stagingFailureReachesTheSenderAsFailureStatusWithinASecond() throws Exception {
-        try (Gateway gateway = TestGateway.start(spool())) {
+        try (Gateway gateway = TestGateway.startPassthrough(spool())) {
             // a regular file where the collection's directory must go: every staging attempt fails with an I/O error
             Files.write(spool().resolve("incoming").resolve("DEFAULT"), new byte[] {1});
             try (RawScu scu = RawScu.associated(gateway.dicomPort(), TestGateway.AE_TITLE, "INJECT")) {
@@ -177,7 +177,7 @@ class BadInputTest {
 
     /** Sends one C-STORE with {@link RawScu}; returns the status of the response. */
     private int storeRaw(String commandSopInstanceUid, byte[] dataSet) throws Exception {
-        try (Gateway gateway = TestGateway.start(spool());
+        try (Gateway gateway = TestGateway.startPassthrough(spool());
              RawScu scu = RawScu.associated(gateway.dicomPort(), TestGateway.AE_TITLE, "RAWSCU")) {
             scu.send(RawScu.pData(true, true, RawScu.storeCommand(7, RawScu.CT_IMAGE_STORAGE, commandSopInstanceUid)));
             scu.send(RawScu.pData(false, true, dataSet));

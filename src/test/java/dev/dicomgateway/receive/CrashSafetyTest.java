@@ -9,6 +9,7 @@ import dev.dicomgateway.testing.Dcmtk;
 import dev.dicomgateway.testing.GatewayProcess;
 import dev.dicomgateway.testing.Part10;
 import dev.dicomgateway.testing.RawScu;
+import dev.dicomgateway.testing.TestGateway;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ class CrashSafetyTest {
         int acknowledgedBeforeKills = 0;
         int interruptedRounds = 0;
         for (int round = 0; round < ROUNDS; round++) {
-            GatewayProcess gateway = GatewayProcess.start(spool, log);
+            GatewayProcess gateway = GatewayProcess.start(spool, log, TestGateway.PASSTHROUGH);
             List<CompletableFuture<Dcmtk.StoreReport>> senders = new ArrayList<>();
             for (List<Path> batch : batches) {
                 senders.add(CompletableFuture.supplyAsync(() -> send(gateway.dicomPort(), batch)));
@@ -80,7 +81,7 @@ class CrashSafetyTest {
         assertTrue(interruptedRounds >= ROUNDS / 2,
                 "the kills must interrupt transfers for this test to mean anything; interrupted " + interruptedRounds + " of " + ROUNDS);
 
-        try (GatewayProcess restarted = GatewayProcess.start(spool, log)) {
+        try (GatewayProcess restarted = GatewayProcess.start(spool, log, TestGateway.PASSTHROUGH)) {
             try (Stream<Path> leftovers = Files.list(spool.resolve("tmp"))) {
                 assertEquals(0, leftovers.count(), "start-up removes the partial transfers the kills left in tmp/");
             }

@@ -17,12 +17,13 @@ public final class GatewayProcess implements AutoCloseable {
         this.dicomPort = dicomPort;
     }
 
-    public static GatewayProcess start(Path spool, Path log) throws IOException, InterruptedException {
-        return start(Path.of(System.getProperty("java.home")), spool, log);
+    public static GatewayProcess start(Path spool, Path log, String... environment) throws IOException, InterruptedException {
+        return start(Path.of(System.getProperty("java.home")), spool, log, environment);
     }
 
     /** Starts the gateway on the Java runtime under {@code javaHome}. */
-    public static GatewayProcess start(Path javaHome, Path spool, Path log) throws IOException, InterruptedException {
+    public static GatewayProcess start(Path javaHome, Path spool, Path log, String... environment)
+            throws IOException, InterruptedException {
         int dicomPort = freePort();
         ProcessBuilder builder = new ProcessBuilder(List.of(
                 javaHome.resolve("bin").resolve("java").toString(), "-Xmx256m",
@@ -32,6 +33,10 @@ public final class GatewayProcess implements AutoCloseable {
         builder.environment().put("DICOM_GATEWAY_HTTP_PORT", "0");
         builder.environment().put("DICOM_GATEWAY_SPOOL_DIR", spool.toString());
         builder.environment().put("DICOM_GATEWAY_SPOOL_MINFREEBYTES", "0");
+        builder.environment().put("DICOM_GATEWAY_DEIDENTIFY_SECRETFILE", spool.resolve("private/deidentify.key").toString());
+        for (int i = 0; i < environment.length; i += 2) {
+            builder.environment().put(environment[i], environment[i + 1]);
+        }
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         GatewayProcess gateway = new GatewayProcess(builder.start(), dicomPort);
         gateway.awaitListening(Duration.ofSeconds(30));

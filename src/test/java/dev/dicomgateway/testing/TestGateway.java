@@ -12,8 +12,18 @@ import java.util.Map;
  */
 public final class TestGateway {
     public static final String AE_TITLE = "DICOM-GATEWAY";
+    /** Overrides for tests of the receive path itself: instances staged exactly as received, none quarantined. */
+    public static final String[] PASSTHROUGH = {"DICOM_GATEWAY_DEIDENTIFY_ENABLED", "false",
+            "DICOM_GATEWAY_DEIDENTIFY_QUARANTINE_ENABLED", "false"};
 
     private TestGateway() {
+    }
+
+    /** Starts a passthrough gateway (no de-identification) plus {@code overrides}. */
+    public static Gateway startPassthrough(Path spool, String... overrides) throws Exception {
+        String[] all = java.util.Arrays.copyOf(PASSTHROUGH, PASSTHROUGH.length + overrides.length);
+        System.arraycopy(overrides, 0, all, PASSTHROUGH.length, overrides.length);
+        return start(spool, all);
     }
 
     public static Gateway start(Path spool, String... overrides) throws Exception {
@@ -22,7 +32,8 @@ public final class TestGateway {
                 "DICOM_GATEWAY_DICOM_PORT", "0",
                 "DICOM_GATEWAY_HTTP_PORT", "0",
                 "DICOM_GATEWAY_SPOOL_DIR", spool.toString(),
-                "DICOM_GATEWAY_SPOOL_MINFREEBYTES", "0"));
+                "DICOM_GATEWAY_SPOOL_MINFREEBYTES", "0",
+                "DICOM_GATEWAY_DEIDENTIFY_SECRETFILE", spool.resolve("private").resolve("deidentify.key").toString()));
         for (int i = 0; i < overrides.length; i += 2) {
             environment.put(overrides[i], overrides[i + 1]);
         }

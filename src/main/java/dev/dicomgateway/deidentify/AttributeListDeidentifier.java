@@ -1,0 +1,217 @@
+package dev.dicomgateway.deidentify;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeFactory;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.SequenceItem;
+import com.pixelmed.dicom.SpecificCharacterSet;
+import com.pixelmed.dicom.StringAttribute;
+import com.pixelmed.dicom.TagFromName;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Applies the confidentiality profile to one data set's attributes (everything before the pixel data), at every
+ * nesting depth, then writes the de-identification marks. One instance per received instance: it carries that
+ * instance's pseudonyms, date offset and the identifiers free text is scrubbed of.
+ */
+final class AttributeListDeidentifier {
+    static final String DUMMY_TEXT = "ANONYMIZED";
+    private static final Set<String> TEXT_VRS = Set.of("PN", "LO", "SH", "LT", "ST", "UT", "UC", "CS", "AE");
+    private static final Set<AttributeTag> IDENTIFYING_NON_PATIENT_TAGS = Set.of(TagFromName.AccessionNumber,
+            TagFromName.InstitutionName, TagFromName.InstitutionAddress, TagFromName.ReferringPhysicianAddress,
+            TagFromName.ReferringPhysicianTelephoneNumbers, TagFromName.StudyID, TagFromName.RequestedProcedureID,
+            TagFromName.PerformedProcedureStepID, new AttributeTag(0x0040, 0x0009),
+            TagFromName.FillerOrderNumberImagingServiceRequest, TagFromName.PlacerOrderNumberImagingServiceRequest);
+
+    private final ConfidentialityProfile profile;
+    private final SafePrivateAttributes privateAttributes;
+    private final Pseudonyms pseudonyms;
+    private final ProfileOptions options;
+    private final int dateShiftDays;
+    private TextScrubber scrubber;
+
+    AttributeListDeidentifier(ConfidentialityProfile profile, SafePrivateAttributes privateAttributes,
+                              Pseudonyms pseudonyms, ProfileOptions options, int dateShiftDays) {
+        this.profile = profile;
+        this.privateAttributes = privateAttributes;
+        this.pseudonyms = pseudonyms;
+        this.options = options;
+        this.dateShiftDays = dateShiftDays;
+    }
+
+    /** De-identifies {@code list} in place; entity and item ids replace PatientID/PatientName and AccessionNumber. */
+    void apply(AttributeList list, String entityId, String itemId) throws DicomException {
+        Set<String> identifiers = new LinkedHashSet<>();
+        collectIdentifiers(list, identifiers);
+        scrubber = new TextScrubber(identifiers);
+        list.removeGroupLengthAttributes();
+        list.removeMetaInformationHeaderAttributes();
+        applyToList(list);
+        SpecificCharacterSet characterSet = new SpecificCharacterSet(list);
+        put(list, TagFromName.PatientID, characterSet, entityId);
+        put(list, TagFromName.PatientName, characterSet, entityId);
+        put(list, TagFromName.AccessionNumber, characterSet, itemId);
+        put(list, TagFromName.PatientIdentityRemoved, characterSet, "YES");
+        put(list, TagFromName.DeidentificationMethod, characterSet, "PS3.15 E.1-1 BASIC PROFILE (DICOM-GATEWAY)");
+        if (options.modifiedDates()) {
+            put(list, TagFromName.LongitudinalTemporalInformationModified, characterSet, "MODIFIED");
+        }
+        SequenceAttribute codes = new SequenceAttribute(TagFromName.DeidentificationMethodCodeSequence);
+        for (String[] code : options.methodCodes()) {
+            AttributeList item = new AttributeList();
+            put(item, TagFromName.CodeValue, characterSet, code[0]);
+            put(item, TagFromName.CodingSchemeDesignator, characterSet, "DCM");
+            put(item, TagFromName.CodeMeaning, characterSet, code[1]);
+            codes.addItem(item);
+        }
+        list.put(codes);
+    }
+
+    private void applyToList(AttributeList list) throws DicomException {
+        privateAttributes.apply(list);
+        for (AttributeTag tag : new ArrayList<>(list.keySet())) {
+            Attribute attribute = list.get(tag);
+            if (tag.getGroup() % 2 == 1) {
+                if (attribute instanceof SequenceAttribute sequence) {
+                    applyToItems(sequence); // a safe private sequence still has its standard contents cleaned
+                }
+                continue;
+            }
+            switch (profile.action(tag.getGroup(), tag.getElement())) {
+                case KEEP -> {
+                    if (attribute instanceof SequenceAttribute sequence) {
+                        applyToItems(sequence);
+                    }
+                }
+                case REMOVE -> list.remove(tag);
+                case ZERO -> list.put(empty(attribute));
+                case DUMMY -> list.put(dummy(attribute));
+                case CLEAN -> clean(list, attribute);
+                case REPLACE_UID -> replaceUids(list, attribute);
+            }
+        }
+    }
+
+    private void applyToItems(SequenceAttribute sequence) throws DicomException {
+        for (int i = 0; i < sequence.getNumberOfItems(); i++) {
+            applyToList(sequence.getItem(i).getAttributeList());
+        }
+    }
+
+    private void clean(AttributeList list, Attribute attribute) throws DicomException {
+        if (attribute instanceof SequenceAttribute sequence) {
+            applyToItems(sequence);
+            return;
+        }
+        String vr = attribute.getVRAsString();
+        String[] values = attribute.getStringValues();
+        if (values == null) {
+            return;
+        }
+        Attribute cleaned = empty(attribute);
+        for (String value : values) {
+            String replacement = switch (vr) {
+                case "DA" -> DateShift.date(value, dateShiftDays);
+                case "DT" -> DateShift.dateTime(value, dateShiftDays);
+                case "UI" -> pseudonyms.uid(value.trim());
+                default -> TEXT_VRS.contains(vr) ? scrubber.scrub(value) : value;
+            };
+            cleaned.addValue(replacement);
+        }
+        list.put(cleaned);
+    }
+
+    private void replaceUids(AttributeList list, Attribute attribute) throws DicomException {
+        if (!"UI".equals(attribute.getVRAsString())) {
+            list.remove(attribute.getTag());
+            return;
+        }
+        String[] values = attribute.getStringValues();
+        Attribute replaced = empty(attribute);
+        if (values != null) {
+            for (String value : values) {
+                if (!value.trim().isEmpty()) {
+                    replaced.addValue(pseudonyms.uid(value.trim()));
+                }
+            }
+        }
+        list.put(replaced);
+    }
+
+    private Attribute dummy(Attribute attribute) throws DicomException {
+        Attribute dummy = empty(attribute);
+        if (attribute instanceof SequenceAttribute) {
+            return dummy;
+        }
+        String vr = attribute.getVRAsString();
+        String value = switch (vr) {
+            case "DA" -> "19000101";
+            case "TM" -> "000000";
+            case "DT" -> "19000101000000";
+            case "IS", "DS" -> "0";
+            case "UI" -> pseudonyms.uid(Attribute.getSingleStringValueOrEmptyString(attribute).trim());
+            default -> TEXT_VRS.contains(vr) ? DUMMY_TEXT : null;
+        };
+        if (value != null) {
+            dummy.addValue(value);
+        }
+        return dummy;
+    }
+
+    /** A value-less attribute with the same tag, VR and character set. */
+    private static Attribute empty(Attribute attribute) throws DicomException {
+        if (attribute instanceof SequenceAttribute) {
+            return new SequenceAttribute(attribute.getTag());
+        }
+        SpecificCharacterSet characterSet = attribute instanceof StringAttribute text ? text.getSpecificCharacterSet() : null;
+        return AttributeFactory.newAttribute(attribute.getTag(), attribute.getVR(), characterSet);
+    }
+
+    private static void put(AttributeList list, AttributeTag tag, SpecificCharacterSet characterSet, String value)
+            throws DicomException {
+        Attribute attribute = AttributeFactory.newAttribute(tag, dictionaryVr(tag), characterSet);
+        attribute.addValue(value);
+        list.put(attribute);
+    }
+
+    private static byte[] dictionaryVr(AttributeTag tag) {
+        return com.pixelmed.dicom.DicomDictionary.StandardDictionary.getValueRepresentationFromTag(tag);
+    }
+
+    /** Values this instance's free text must not contain: names, patient and visit data, IDs, institutions. */
+    private void collectIdentifiers(AttributeList list, Set<String> identifiers) throws DicomException {
+        for (Attribute attribute : new ArrayList<>(list.values())) {
+            AttributeTag tag = attribute.getTag();
+            if (attribute instanceof SequenceAttribute sequence) {
+                for (SequenceItem item : iterable(sequence)) {
+                    collectIdentifiers(item.getAttributeList(), identifiers);
+                }
+                continue;
+            }
+            if (tag.getGroup() % 2 == 1) {
+                continue;
+            }
+            ProfileAction action = profile.action(tag.getGroup(), tag.getElement());
+            boolean removedOrReplaced = action == ProfileAction.REMOVE || action == ProfileAction.ZERO
+                    || action == ProfileAction.DUMMY || tag.equals(TagFromName.PatientID) || tag.equals(TagFromName.PatientName);
+            boolean identifying = "PN".equals(attribute.getVRAsString()) || tag.getGroup() == 0x0010
+                    || tag.getGroup() == 0x0038 || IDENTIFYING_NON_PATIENT_TAGS.contains(tag);
+            if (removedOrReplaced && identifying) {
+                String[] values = attribute.getStringValues();
+                if (values != null) {
+                    identifiers.addAll(List.of(values));
+                }
+            }
+        }
+    }
+
+    private static Iterable<SequenceItem> iterable(SequenceAttribute sequence) {
+        return sequence::iterator;
+    }
+}

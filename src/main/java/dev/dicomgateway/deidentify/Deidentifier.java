@@ -1,0 +1,15 @@
+package dev.dicomgateway.deidentify;
+
+import dev.dicomgateway.dicom.UnreadableDataSetException;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Produces the form of a received instance that may be staged, and the keys to stage it under. */
+public interface Deidentifier {
+
+    /**
+     * Reads {@code received} (a Part 10 file as received) and, when it must be rewritten, writes the de-identified
+     * file to {@code output}. The returned instance names the file to stage (either of the two).
+     */
+    DeidentifiedInstance deidentify(Path received, Path output) throws IOException, UnreadableDataSetException;
+}

@@ -1,0 +1,130 @@
+package dev.dicomgateway.deidentify;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.DicomOutputStream;
+import com.pixelmed.dicom.TagFromName;
+import dev.dicomgateway.config.GatewayConfig;
+import dev.dicomgateway.dicom.DataSetLayout;
+import dev.dicomgateway.dicom.FileMetaInformation;
+import dev.dicomgateway.dicom.InstanceHeader;
+import dev.dicomgateway.dicom.InstanceHeaderReader;
+import dev.dicomgateway.dicom.UnreadableDataSetException;
+import dev.dicomgateway.dicom.Uids;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+
+/**
+ * De-identifies by the PS3.15 profile while streaming: PixelMed parses only the bytes before the pixel data, the
+ * de-identified header is written, and the pixel data group is copied from the received file unchanged (kernel to
+ * kernel), so an instance of any size needs a few megabytes of heap. Deflated data sets, whose bytes cannot be
+ * located without inflating them, are parsed and rewritten whole (they are small by nature: SR, documents).
+ */
+public final class ProfileDeidentifier implements Deidentifier {
+    private static final int BUFFER = 64 * 1024;
+
+    private final GatewayConfig.Deidentify settings;
+    private final ProfileOptions options;
+    private final ConfidentialityProfile profile;
+    private final SafePrivateAttributes privateAttributes;
+    private final Pseudonyms pseudonyms;
+    private final QuarantineRules quarantine;
+    private final LookupTable lookupTable;
+
+    private ProfileDeidentifier(GatewayConfig.Deidentify settings, byte[] secret, LookupTable lookupTable) {
+        this.settings = settings;
+        this.options = ProfileOptions.from(settings);
+        this.profile = ConfidentialityProfile.load(options);
+        this.privateAttributes = new SafePrivateAttributes(settings.retainSafePrivate(), settings.safePrivateAttributes());
+        this.pseudonyms = new Pseudonyms(secret, settings.entityPrefix(), settings.itemPrefix(), settings.dateShiftMaxDays());
+        this.quarantine = new QuarantineRules(settings);
+        this.lookupTable = lookupTable;
+    }
+
+    /** Loads (or creates) the secret and opens the lookup table in {@code privateDirectory}. */
+    public static ProfileDeidentifier open(GatewayConfig.Deidentify settings, Path privateDirectory, Clock clock)
+            throws IOException {
+        return new ProfileDeidentifier(settings, SecretKeyFile.loadOrCreate(settings.secretFile()),
+                LookupTable.open(privateDirectory, clock));
+    }
+
+    @Override
+    public DeidentifiedInstance deidentify(Path received, Path output) throws IOException, UnreadableDataSetException {
+        DataSetLayout layout = DataSetLayout.scan(received);
+        AttributeList list = readHeader(received, layout);
+        InstanceHeader original = InstanceHeaderReader.header(list);
+        String issuer = Attribute.getSingleStringValueOrDefault(list, TagFromName.IssuerOfPatientID,
+                settings.defaultIssuerOfPatientId()).trim();
+        String accession = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.AccessionNumber).trim();
+        String entity = pseudonyms.entityId(issuer, original.patientId());
+        String item = pseudonyms.itemId(original.studyInstanceUid());
+        String study = pseudonyms.uid(original.studyInstanceUid());
+        String series = pseudonyms.uid(original.seriesInstanceUid());
+        String sop = pseudonyms.uid(original.sopInstanceUid());
+        try {
+            new AttributeListDeidentifier(profile, privateAttributes, pseudonyms, options,
+                    pseudonyms.dateShiftDays(issuer, original.patientId())).apply(list, entity, item);
+            write(list, layout, received, output, original.sopClassUid(), sop);
+        } catch (DicomException e) {
+            throw new UnreadableDataSetException("data set cannot be de-identified: " + e.getClass().getSimpleName(), e);
+        }
+        if (Uids.isValid(original.studyInstanceUid())) {
+            lookupTable.recordStudy(entity, item, study, original.patientId(), issuer, accession, original.studyInstanceUid());
+        }
+        return new DeidentifiedInstance(output, original, entity, item, study, series, sop, quarantine.reason(original));
+    }
+
+    private static AttributeList readHeader(Path received, DataSetLayout layout) throws IOException, UnreadableDataSetException {
+        AttributeList list = new AttributeList();
+        try {
+            if (layout.deflated()) {
+                list.read(received.toString());
+                return list;
+            }
+            try (FileChannel channel = FileChannel.open(received, StandardOpenOption.READ)) {
+                channel.position(layout.dataSetOffset());
+                InputStream header = new BufferedInputStream(
+                        new BoundedInputStream(Channels.newInputStream(channel), layout.bulkStart() - layout.dataSetOffset()), BUFFER);
+                list.read(new DicomInputStream(header, layout.transferSyntaxUid(), false));
+            }
+            return list;
+        } catch (DicomException | RuntimeException e) {
+            throw new UnreadableDataSetException("data set cannot be parsed: " + e.getClass().getSimpleName(), e);
+        } catch (IOException e) {
+            throw new UnreadableDataSetException("data set is truncated or malformed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static void write(AttributeList list, DataSetLayout layout, Path received, Path output, String sopClassUid,
+                              String sopInstanceUid) throws IOException, DicomException {
+        String transferSyntax = layout.transferSyntaxUid();
+        try (FileChannel out = FileChannel.open(output, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            OutputStream stream = new BufferedOutputStream(Channels.newOutputStream(out), BUFFER);
+            stream.write(new FileMetaInformation(sopClassUid, sopInstanceUid, transferSyntax, null).encode());
+            if (layout.deflated()) {
+                list.write(stream, transferSyntax, false, false, false);
+                stream.flush();
+                return;
+            }
+            DicomOutputStream dicom = new DicomOutputStream(stream, null, transferSyntax);
+            list.write(dicom);
+            dicom.flush();
+            try (FileChannel in = FileChannel.open(received, StandardOpenOption.READ)) {
+                long position = layout.bulkStart();
+                while (position < layout.bulkEnd()) {
+                    position += in.transferTo(position, layout.bulkEnd() - position, out);
+                }
+            }
+        }
+    }
+}
