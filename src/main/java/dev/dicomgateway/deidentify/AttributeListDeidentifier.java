@@ -10,6 +10,7 @@ import com.pixelmed.dicom.SequenceItem;
 import com.pixelmed.dicom.SpecificCharacterSet;
 import com.pixelmed.dicom.StringAttribute;
 import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.TextAttribute;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,8 +53,8 @@ final class AttributeListDeidentifier {
         scrubber = new TextScrubber(identifiers);
         list.removeGroupLengthAttributes();
         list.removeMetaInformationHeaderAttributes();
-        applyToList(list);
         SpecificCharacterSet characterSet = new SpecificCharacterSet(list);
+        applyToList(list, characterSet);
         put(list, TagFromName.PatientID, characterSet, entityId);
         put(list, TagFromName.PatientName, characterSet, entityId);
         put(list, TagFromName.AccessionNumber, characterSet, itemId);
@@ -73,40 +74,47 @@ final class AttributeListDeidentifier {
         list.put(codes);
     }
 
-    private void applyToList(AttributeList list) throws DicomException {
+    /** {@code inherited}: the character set in force; an item may declare its own (PS3.5 7.5.3). */
+    private void applyToList(AttributeList list, SpecificCharacterSet inherited) throws DicomException {
+        SpecificCharacterSet characterSet = list.get(TagFromName.SpecificCharacterSet) == null
+                ? inherited : new SpecificCharacterSet(list);
         privateAttributes.apply(list);
         for (AttributeTag tag : new ArrayList<>(list.keySet())) {
             Attribute attribute = list.get(tag);
             if (tag.getGroup() % 2 == 1) {
                 if (attribute instanceof SequenceAttribute sequence) {
-                    applyToItems(sequence); // a safe private sequence still has its standard contents cleaned
+                    applyToItems(sequence, characterSet); // a safe private sequence still has its contents cleaned
                 }
                 continue;
             }
             switch (profile.action(tag.getGroup(), tag.getElement())) {
                 case KEEP -> {
                     if (attribute instanceof SequenceAttribute sequence) {
-                        applyToItems(sequence);
+                        applyToItems(sequence, characterSet);
                     }
                 }
                 case REMOVE -> list.remove(tag);
-                case ZERO -> list.put(empty(attribute));
-                case DUMMY -> list.put(dummy(attribute));
-                case CLEAN -> clean(list, attribute);
-                case REPLACE_UID -> replaceUids(list, attribute);
+                case ZERO -> list.put(empty(attribute, characterSet));
+                case DUMMY -> list.put(dummy(attribute, characterSet));
+                case CLEAN -> clean(list, attribute, characterSet);
+                case REPLACE_UID -> replaceUids(list, attribute, characterSet);
             }
         }
     }
 
-    private void applyToItems(SequenceAttribute sequence) throws DicomException {
+    private void applyToItems(SequenceAttribute sequence, SpecificCharacterSet characterSet) throws DicomException {
         for (int i = 0; i < sequence.getNumberOfItems(); i++) {
-            applyToList(sequence.getItem(i).getAttributeList());
+            applyToList(sequence.getItem(i).getAttributeList(), characterSet);
         }
     }
 
-    private void clean(AttributeList list, Attribute attribute) throws DicomException {
+    private void clean(AttributeList list, Attribute attribute, SpecificCharacterSet characterSet) throws DicomException {
         if (attribute instanceof SequenceAttribute sequence) {
-            applyToItems(sequence);
+            applyToItems(sequence, characterSet);
+            return;
+        }
+        if (!isText(attribute)) {
+            list.remove(attribute.getTag()); // binary values cannot be cleaned
             return;
         }
         String vr = attribute.getVRAsString();
@@ -114,7 +122,7 @@ final class AttributeListDeidentifier {
         if (values == null) {
             return;
         }
-        Attribute cleaned = empty(attribute);
+        Attribute cleaned = empty(attribute, characterSet);
         for (String value : values) {
             String replacement = switch (vr) {
                 case "DA" -> DateShift.date(value, dateShiftDays);
@@ -127,13 +135,14 @@ final class AttributeListDeidentifier {
         list.put(cleaned);
     }
 
-    private void replaceUids(AttributeList list, Attribute attribute) throws DicomException {
+    private void replaceUids(AttributeList list, Attribute attribute, SpecificCharacterSet characterSet)
+            throws DicomException {
         if (!"UI".equals(attribute.getVRAsString())) {
             list.remove(attribute.getTag());
             return;
         }
         String[] values = attribute.getStringValues();
-        Attribute replaced = empty(attribute);
+        Attribute replaced = empty(attribute, characterSet);
         if (values != null) {
             for (String value : values) {
                 if (!value.trim().isEmpty()) {
@@ -144,8 +153,8 @@ final class AttributeListDeidentifier {
         list.put(replaced);
     }
 
-    private Attribute dummy(Attribute attribute) throws DicomException {
-        Attribute dummy = empty(attribute);
+    private Attribute dummy(Attribute attribute, SpecificCharacterSet characterSet) throws DicomException {
+        Attribute dummy = empty(attribute, characterSet);
         if (attribute instanceof SequenceAttribute) {
             return dummy;
         }
@@ -164,13 +173,17 @@ final class AttributeListDeidentifier {
         return dummy;
     }
 
-    /** A value-less attribute with the same tag, VR and character set. */
-    private static Attribute empty(Attribute attribute) throws DicomException {
+    /** A value-less attribute with the same tag and VR, encoding text in {@code characterSet}. */
+    private static Attribute empty(Attribute attribute, SpecificCharacterSet characterSet) throws DicomException {
         if (attribute instanceof SequenceAttribute) {
             return new SequenceAttribute(attribute.getTag());
         }
-        SpecificCharacterSet characterSet = attribute instanceof StringAttribute text ? text.getSpecificCharacterSet() : null;
         return AttributeFactory.newAttribute(attribute.getTag(), attribute.getVR(), characterSet);
+    }
+
+    /** String-valued (PixelMed models LT, ST and UT apart from the other string VRs). */
+    private static boolean isText(Attribute attribute) {
+        return attribute instanceof StringAttribute || attribute instanceof TextAttribute;
     }
 
     private static void put(AttributeList list, AttributeTag tag, SpecificCharacterSet characterSet, String value)
@@ -202,7 +215,7 @@ final class AttributeListDeidentifier {
                     || action == ProfileAction.DUMMY || tag.equals(TagFromName.PatientID) || tag.equals(TagFromName.PatientName);
             boolean identifying = "PN".equals(attribute.getVRAsString()) || tag.getGroup() == 0x0010
                     || tag.getGroup() == 0x0038 || IDENTIFYING_NON_PATIENT_TAGS.contains(tag);
-            if (removedOrReplaced && identifying) {
+            if (removedOrReplaced && identifying && isText(attribute)) {
                 String[] values = attribute.getStringValues();
                 if (values != null) {
                     identifiers.addAll(List.of(values));
