@@ -3,7 +3,6 @@ package dev.dicomgateway.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import dev.dicomgateway.Gateway;
-import dev.dicomgateway.config.ConfigException;
 import dev.dicomgateway.config.GatewayConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code dicom-gateway run [--config FILE]}: starts the gateway and serves until SIGTERM/SIGINT. */
 @Command(name = "run", description = "Start the gateway (DICOM listener, spool, operations endpoint).")
@@ -20,17 +19,13 @@ public final class RunCommand implements Callable<Integer> {
     static final int EXIT_CONFIG = 2;
     static final int EXIT_START = 1;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "YAML configuration merged over the built-in defaults (default: conf/gateway.yaml of the installation).")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Override
     public Integer call() {
-        GatewayConfig settings;
-        try {
-            settings = GatewayConfig.load(configFile(config), System.getenv());
-        } catch (ConfigException e) {
-            System.err.println("dicom-gateway: configuration error: " + e.getMessage());
+        GatewayConfig settings = config.load();
+        if (settings == null) {
             return EXIT_CONFIG;
         }
         applyLogLevel(settings.logLevel());
