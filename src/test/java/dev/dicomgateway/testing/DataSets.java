@@ -29,6 +29,13 @@ public final class DataSets {
         return this;
     }
 
+    /** Adds a US element. */
+    public DataSets us(int group, int element, int value) {
+        tag(group, element);
+        bytes.writeBytes(new byte[] {'U', 'S', 2, 0, (byte) value, (byte) (value >>> 8)});
+        return this;
+    }
+
     /** Adds (7FE0,0010) OW pixel data of {@code length} bytes. */
     public DataSets pixelData(int length) {
         tag(0x7FE0, 0x0010);
