@@ -103,6 +103,7 @@ class PseudonymRelationshipsTest {
         assertTrue(lookup.contains("\tP1\tHOSPITAL-A\tACC-1\t1.2.826.0.1.3680043.10.544.1\t"), lookup);
         assertTrue(lookup.contains("\tACC-2\t"), "both of P1's studies: " + lookup);
         assertTrue(!lookup.contains("\tP2\t"), lookup);
+        assertEquals(1, lookup.split("\tACC-1\t", -1).length - 1, "one row per study, also after a restart: " + lookup);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spool.resolve("private/lookup.tsv"))));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spool.resolve("private/deidentify.key"))));
     }

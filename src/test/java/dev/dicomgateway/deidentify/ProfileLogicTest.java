@@ -1,0 +1,77 @@
+package dev.dicomgateway.deidentify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The pure rules behind de-identification: table resolution, pseudonym shapes, date shifting, text cleaning. */
+class ProfileLogicTest {
+    private static final ProfileOptions DEFAULTS = new ProfileOptions(true, true, false, false, true, false);
+    private static final ProfileOptions BASIC_ONLY = new ProfileOptions(false, false, false, false, false, false);
+
+    @Test
+    void tableChoicesAndOptionsResolveAsDocumented() {
+        assertEquals(ProfileAction.ZERO, ConfidentialityProfile.resolve("X/Z", "", DEFAULTS));
+        assertEquals(ProfileAction.ZERO, ConfidentialityProfile.resolve("X/Z/D", "", DEFAULTS));
+        assertEquals(ProfileAction.DUMMY, ConfidentialityProfile.resolve("X/D", "", DEFAULTS));
+        assertEquals(ProfileAction.KEEP, ConfidentialityProfile.resolve("X/Z/U*", "uids=K", DEFAULTS));
+        assertEquals(ProfileAction.CLEAN, ConfidentialityProfile.resolve("X/D", "fulldates=K dates=C", DEFAULTS));
+        assertEquals(ProfileAction.DUMMY, ConfidentialityProfile.resolve("X/D", "fulldates=K dates=C", BASIC_ONLY));
+        assertEquals(ProfileAction.KEEP, ConfidentialityProfile.resolve("X", "patient=K", DEFAULTS));
+        assertEquals(ProfileAction.REMOVE, ConfidentialityProfile.resolve("X", "patient=K", BASIC_ONLY));
+        assertEquals(ProfileAction.REMOVE, ConfidentialityProfile.resolve("X", "device=K", DEFAULTS));
+        assertEquals(ProfileAction.REPLACE_UID, ConfidentialityProfile.resolve("U", "uids=K", DEFAULTS), "Retain UIDs is never on");
+    }
+
+    @Test
+    void tableLoadsWithRepeatingGroups() {
+        ConfidentialityProfile profile = ConfidentialityProfile.load(DEFAULTS);
+        assertEquals(ProfileAction.REPLACE_UID, profile.action(0x0020, 0x000D));
+        assertEquals(ProfileAction.ZERO, profile.action(0x0010, 0x0010));
+        assertEquals(ProfileAction.KEEP, profile.action(0x0010, 0x0040), "sex, with Retain Patient Characteristics");
+        assertEquals(ProfileAction.REMOVE, profile.action(0x6002, 0x3000), "overlay data in any overlay group");
+        assertEquals(ProfileAction.REMOVE, profile.action(0x5004, 0x0010), "curve data");
+        assertEquals(ProfileAction.KEEP, profile.action(0x0028, 0x0010), "attributes the table does not list");
+    }
+
+    @Test
+    void pseudonymsAreDeterministicKeyedAndWellFormed() {
+        Pseudonyms one = new Pseudonyms(new byte[32], "E", "I", 365);
+        Pseudonyms same = new Pseudonyms(new byte[32], "E", "I", 365);
+        byte[] otherKey = new byte[32];
+        otherKey[0] = 1;
+        Pseudonyms other = new Pseudonyms(otherKey, "E", "I", 365);
+        assertEquals(one.entityId("H", "MRN1"), same.entityId("H", "MRN1"));
+        assertNotEquals(one.entityId("H", "MRN1"), other.entityId("H", "MRN1"));
+        assertNotEquals(one.entityId("H", "MRN1"), one.entityId("H2", "MRN1"), "the issuer is part of the identity");
+        assertNotEquals(one.entityId("HM", "RN1"), one.entityId("H", "MRN1"), "inputs are framed, not concatenated");
+        assertTrue(one.entityId("H", "MRN1").matches("E[A-Z2-7]{13}"));
+        assertTrue(one.itemId("1.2.3").matches("I[A-Z2-7]{13}"));
+        String uid = one.uid("1.2.3.4");
+        assertTrue(uid.matches("2\\.25\\.[1-9][0-9]*") && uid.length() <= 64, uid);
+        assertEquals(uid, same.uid("1.2.3.4"));
+        for (int i = 0; i < 200; i++) {
+            int days = one.dateShiftDays("H", "MRN" + i);
+            assertTrue(days >= 1 && days <= 365, "shift " + days);
+        }
+    }
+
+    @Test
+    void datesShiftByWholeDaysAndIncompleteValuesAreDropped() {
+        assertEquals("20191231", DateShift.date("20200110", 10));
+        assertEquals("20240228120000.5+0100", DateShift.dateTime("20240229120000.5+0100", 1));
+        assertEquals("", DateShift.date("2020", 10));
+        assertEquals("", DateShift.date("20201399", 10));
+        assertEquals("", DateShift.dateTime("2020", 10));
+    }
+
+    @Test
+    void textLosesThePatientsIdentifiersAndKeepsTheRest() {
+        TextScrubber scrubber = new TextScrubber(Set.of("Doe^John^^Dr", "MRN12345", "Li"));
+        assertEquals("CT CHEST for *** *** (***), Liver ok", scrubber.scrub("CT CHEST for John DOE (MRN12345), Liver ok"));
+        assertEquals("Liver scan by ***", scrubber.scrub("Liver scan by Li"), "short tokens only as whole words");
+    }
+}
