@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dicomgateway.Gateway;
-import dev.dicomgateway.cli.Main;
 import dev.dicomgateway.testing.DicomSummary;
+import dev.dicomgateway.testing.Cli;
 import dev.dicomgateway.testing.Dcmtk;
 import dev.dicomgateway.testing.StagedFiles;
 import dev.dicomgateway.testing.TestGateway;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +23,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Keyed pseudonyms keep the relationships research needs: a study's instances share one new Study Instance UID and
@@ -99,7 +96,7 @@ class PseudonymRelationshipsTest {
         // the lookup table leads authorised staff back to the originals
         String entity = text(staged, 1, "PatientID");
         Path config = Files.writeString(work.resolve("gateway.yaml"), "spool:\n  dir: " + spool + "\n");
-        String lookup = run("lookup", "--config", config.toString(), entity);
+        String lookup = Cli.run("lookup", "--config", config.toString(), entity);
         assertTrue(lookup.contains("\tP1\tHOSPITAL-A\tACC-1\t1.2.826.0.1.3680043.10.544.1\t"), lookup);
         assertTrue(lookup.contains("\tACC-2\t"), "both of P1's studies: " + lookup);
         assertTrue(!lookup.contains("\tP2\t"), lookup);
@@ -180,17 +177,5 @@ class PseudonymRelationshipsTest {
         DateTimeFormatter basic = DateTimeFormatter.BASIC_ISO_DATE;
         return ChronoUnit.DAYS.between(LocalDate.parse(text(summaries, from, "StudyDate"), basic),
                 LocalDate.parse(text(summaries, to, "StudyDate"), basic));
-    }
-
-    private static String run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, new CommandLine(new Main()).execute(args));
-        } finally {
-            System.setOut(original);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
     }
 }

@@ -4,19 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dicomgateway.Gateway;
-import dev.dicomgateway.cli.Main;
+import dev.dicomgateway.testing.Cli;
 import dev.dicomgateway.testing.Dcmtk;
 import dev.dicomgateway.testing.StagedFiles;
 import dev.dicomgateway.testing.TestGateway;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Instances that may carry burned-in text are acknowledged but kept in quarantine; ordinary CT and MR pass. */
 class QuarantineTest {
@@ -84,23 +80,11 @@ class QuarantineTest {
         }
 
         Path config = Files.writeString(work.resolve("gateway.yaml"), "spool:\n  dir: " + spool + "\n");
-        String status = run("status", "--config", config.toString());
+        String status = Cli.run("status", "--config", config.toString());
         assertTrue(status.matches("(?s).*staged instances\\s+3\n.*"), status);
         assertTrue(status.matches("(?s).*quarantined instances\\s+3 .*"), status);
         assertTrue(status.matches("(?s).*modality_US\\s+1\n.*"), status);
-        String json = run("status", "--json", "--config", config.toString());
+        String json = Cli.run("status", "--json", "--config", config.toString());
         assertTrue(json.contains("\"quarantined_instances\" : 3") && json.contains("\"burned_in_annotation\" : 1"), json);
-    }
-
-    private static String run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, new CommandLine(new Main()).execute(args));
-        } finally {
-            System.setOut(original);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
     }
 }
