@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +67,32 @@ class ProfileLogicTest {
         assertEquals("", DateShift.date("2020", 10));
         assertEquals("", DateShift.date("20201399", 10));
         assertEquals("", DateShift.dateTime("2020", 10));
+    }
+
+    @Test
+    void privateAttributesGoUnlessListedAsSafeWithTheirCreator() throws Exception {
+        com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
+        putText(list, 0x0019, 0x0010, "GEMS_ACQU_01");
+        putText(list, 0x0019, 0x100C, "kept value");
+        putText(list, 0x0019, 0x100D, "dropped value");
+        putText(list, 0x0029, 0x0010, "OTHER CREATOR");
+        putText(list, 0x0029, 0x100C, "dropped too");
+        SafePrivateAttributes basic = new SafePrivateAttributes(false, List.of("0019,GEMS_ACQU_01,0C"));
+        com.pixelmed.dicom.AttributeList copy = (com.pixelmed.dicom.AttributeList) list.clone();
+        basic.apply(copy);
+        assertEquals(0, copy.size(), "Retain Safe Private off: every private attribute goes");
+        new SafePrivateAttributes(true, List.of("0019,GEMS_ACQU_01,0C")).apply(list);
+        assertEquals(Set.of(tag(0x0019, 0x0010), tag(0x0019, 0x100C)), list.keySet(), "the safe one and its creator stay");
+    }
+
+    private static com.pixelmed.dicom.AttributeTag tag(int group, int element) {
+        return new com.pixelmed.dicom.AttributeTag(group, element);
+    }
+
+    private static void putText(com.pixelmed.dicom.AttributeList list, int group, int element, String value) throws Exception {
+        com.pixelmed.dicom.Attribute attribute = new com.pixelmed.dicom.LongStringAttribute(tag(group, element));
+        attribute.addValue(value);
+        list.put(attribute);
     }
 
     @Test
