@@ -10,7 +10,9 @@ import dev.dicomgateway.http.ReadinessCheck;
 import dev.dicomgateway.receive.DicomListener;
 import dev.dicomgateway.receive.ReceiveMetrics;
 import dev.dicomgateway.spool.DiskSpace;
-import dev.dicomgateway.spool.InstanceStager;
+import dev.dicomgateway.deliver.DeliveryEngine;
+import dev.dicomgateway.deliver.Destinations;
+import dev.dicomgateway.spool.Spool;
 import dev.dicomgateway.spool.SpoolLayout;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -29,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running gateway: the stages along the data's path (receive → deidentify → spool), wired from one configuration, with the
+ * A running gateway: the stages along the data's path (receive → deidentify → spool → deliver), wired from one configuration, with the
  * operations endpoint beside them. Start with {@link #start}, stop with {@link #close}.
  */
 public final class Gateway implements AutoCloseable {
@@ -40,17 +42,24 @@ public final class Gateway implements AutoCloseable {
     private final JvmGcMetrics gcMetrics;
     private final DicomListener listener;
     private final OperationsServer operations;
+    private final DeliveryEngine delivery;
 
     private Gateway(GatewayConfig config, PrometheusMeterRegistry registry, JvmGcMetrics gcMetrics,
-                    DicomListener listener, OperationsServer operations) {
+                    DicomListener listener, OperationsServer operations, DeliveryEngine delivery) {
         this.config = config;
         this.registry = registry;
         this.gcMetrics = gcMetrics;
         this.listener = listener;
         this.operations = operations;
+        this.delivery = delivery;
     }
 
     public static Gateway start(GatewayConfig config) throws IOException {
+        return start(config, Destinations.fromConfig(config));
+    }
+
+    /** Starts with the given destinations (tests use this to put a failing store behind the real engine). */
+    public static Gateway start(GatewayConfig config, Destinations destinations) throws IOException {
         SpoolLayout layout = new SpoolLayout(config.spool().dir());
         layout.create();
         int swept = layout.sweepTemporary();
@@ -75,22 +84,29 @@ public final class Gateway implements AutoCloseable {
         Deidentifier deidentifier = config.deidentify().enabled()
                 ? ProfileDeidentifier.open(config.deidentify(), layout.privateArea(), Clock.systemUTC())
                 : new PassthroughDeidentifier(new QuarantineRules(config.deidentify()));
-        InstanceStager stager = new InstanceStager(layout, config.collection(), diskSpace, deidentifier, registry,
-                Clock.systemUTC());
-        DicomListener listener = new DicomListener(config.dicom(), stager, new ReceiveMetrics(registry));
-        listener.start();
+        Spool spool = Spool.open(config, layout, diskSpace, deidentifier, registry, Clock.systemUTC());
+        DeliveryEngine delivery = new DeliveryEngine(config, spool, destinations, Clock.systemUTC(), registry);
+        delivery.start();
+        DicomListener listener = new DicomListener(config.dicom(), spool.stager(), new ReceiveMetrics(registry));
+        try {
+            listener.start();
+        } catch (IOException e) {
+            delivery.close();
+            throw e;
+        }
         OperationsServer operations;
         try {
             operations = OperationsServer.start(config.http().bind(), config.http().port(), registry,
                     readinessChecks(listener, layout, diskSpace));
         } catch (IOException e) {
             listener.close();
+            delivery.close();
             throw e;
         }
         LOG.info("gateway {} ready: collection={} dicom_port={} http_port={} spool={} deidentify={}", config.gatewayId(),
                 config.collection(), listener.port(), operations.port(), layout.root(),
                 config.deidentify().enabled() ? "profile" : "passthrough");
-        return new Gateway(config, registry, gcMetrics, listener, operations);
+        return new Gateway(config, registry, gcMetrics, listener, operations, delivery);
     }
 
     private static List<ReadinessCheck> readinessChecks(DicomListener listener, SpoolLayout layout, DiskSpace diskSpace) {
@@ -129,6 +145,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         listener.close();
+        delivery.close();
         operations.close();
         gcMetrics.close();
         LOG.info("gateway {} stopped", config.gatewayId());

@@ -8,7 +8,25 @@ import java.util.regex.Pattern;
 
 /** The gateway's settings, validated. Built from {@link ConfigValues}; every key is documented in conf/gateway.yaml. */
 public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Spool spool, Http http,
-                            Deidentify deidentify, String logLevel) {
+                            Deidentify deidentify, Study study, Destination destination, Metadata metadata,
+                            Retry retry, int deliverWorkers, String logLevel) {
+
+    /** When a study is complete. */
+    public record Study(Duration stableAfter, Duration maxOpen) {
+    }
+
+    /** Where completed studies go, and how objects are named and packaged. */
+    public record Destination(String type, Path localDir, String layout, String objectTemplate,
+                              String instanceTemplate, int compressionLevel) {
+    }
+
+    /** Where metadata rows go. */
+    public record Metadata(String type, Path localDir) {
+    }
+
+    /** Backoff for transient delivery failures; maxAttempts 0 = forever. */
+    public record Retry(Duration initialDelay, Duration maxDelay, int maxAttempts) {
+    }
 
     /** The DICOM listener. */
     public record Dicom(String aeTitle, String bind, int port, List<String> allowedCallingAeTitles,
@@ -17,7 +35,7 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
     }
 
     /** The staging area on disk. */
-    public record Spool(Path dir, long minFreeBytes) {
+    public record Spool(Path dir, long minFreeBytes, long maxBytes, Duration keepDelivered, Duration keepManifests) {
     }
 
     /** De-identification before staging (PS3.15 Annex E) and the quarantine for possible burned-in text. */
@@ -51,10 +69,29 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                 values.duration("dicom.idleTimeout", Duration.ofMillis(100)),
                 values.duration("dicom.associationRequestTimeout", Duration.ofMillis(100)),
                 values.integer("dicom.maxPduLength", 4096, 16 * 1024 * 1024));
-        Spool spool = new Spool(values.path("spool.dir"), nonNegative(values, "spool.minFreeBytes"));
+        Spool spool = new Spool(values.path("spool.dir"), nonNegative(values, "spool.minFreeBytes"),
+                nonNegative(values, "spool.maxBytes"), values.duration("spool.keepDelivered", Duration.ZERO),
+                values.duration("spool.keepManifests", Duration.ZERO));
         Http http = new Http(values.nonEmptyString("http.bind"), values.integer("http.port", 0, MAX_PORT));
+        Study study = new Study(values.duration("study.stableAfter", Duration.ofMillis(100)),
+                values.duration("study.maxOpen", Duration.ofSeconds(1)));
+        Destination destination = new Destination(
+                oneOf(values, "destination.type", List.of("local", "gcs")),
+                values.path("destination.local.dir"),
+                oneOf(values, "destination.layout", List.of("study-archive", "instances")),
+                template(values, "destination.objectTemplate"),
+                template(values, "destination.instanceTemplate"),
+                values.integer("destination.compressionLevel", 0, 9));
+        Metadata metadata = new Metadata(oneOf(values, "metadata.type", List.of("local", "bigquery", "none")),
+                values.path("metadata.local.dir"));
+        Retry retry = new Retry(values.duration("retry.initialDelay", Duration.ofMillis(10)),
+                values.duration("retry.maxDelay", Duration.ofMillis(10)), values.integer("retry.maxAttempts", 0, 1_000_000));
+        if (retry.maxDelay().compareTo(retry.initialDelay()) < 0) {
+            throw values.invalid("retry.maxDelay", retry.maxDelay(), "at least retry.initialDelay (" + retry.initialDelay() + ")");
+        }
         return new GatewayConfig(values.nonEmptyString("gateway.id"), values.nonEmptyString("collection"), dicom, spool,
-                http, deidentify(values), logLevel(values));
+                http, deidentify(values), study, destination, metadata, retry,
+                values.integer("deliver.workers", 1, 64), logLevel(values));
     }
 
     private static final Pattern ID_PREFIX = Pattern.compile("[A-Za-z0-9_-]{0,3}");
@@ -101,6 +138,32 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
             throw values.invalid(key, prefix, "up to 3 letters, digits, '-' or '_' (ids must fit AccessionNumber, 16 characters)");
         }
         return prefix;
+    }
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-zA-Z]+)}");
+    private static final java.util.Set<String> PLACEHOLDERS = java.util.Set.of("collection", "entity", "item",
+            "studyDate", "part", "study", "series", "sop");
+
+    private static String oneOf(ConfigValues values, String key, List<String> allowed) throws ConfigException {
+        String value = values.nonEmptyString(key);
+        if (!allowed.contains(value)) {
+            throw values.invalid(key, value, "one of " + String.join(", ", allowed));
+        }
+        return value;
+    }
+
+    private static String template(ConfigValues values, String key) throws ConfigException {
+        String template = values.nonEmptyString(key);
+        java.util.regex.Matcher matcher = PLACEHOLDER.matcher(template);
+        while (matcher.find()) {
+            if (!PLACEHOLDERS.contains(matcher.group(1))) {
+                throw values.invalid(key, template, "placeholders among " + PLACEHOLDERS + ", not {" + matcher.group(1) + "}");
+            }
+        }
+        if (template.startsWith("/") || template.contains("..")) {
+            throw values.invalid(key, template, "a relative object name without '..'");
+        }
+        return template;
     }
 
     private static String logLevel(ConfigValues values) throws ConfigException {

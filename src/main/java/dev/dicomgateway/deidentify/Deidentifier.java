@@ -9,7 +9,9 @@ public interface Deidentifier {
 
     /**
      * Reads {@code received} (a Part 10 file as received) and, when it must be rewritten, writes the de-identified
-     * file to {@code output}. The returned instance names the file to stage (either of the two).
+     * file to {@code output} (its file meta names {@code callingAeTitle} as source, for the metadata rows). The
+     * returned instance names the file to stage (either of the two).
      */
-    DeidentifiedInstance deidentify(Path received, Path output) throws IOException, UnreadableDataSetException;
+    DeidentifiedInstance deidentify(Path received, Path output, String callingAeTitle)
+            throws IOException, UnreadableDataSetException;
 }

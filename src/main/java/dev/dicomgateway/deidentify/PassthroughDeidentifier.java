@@ -19,7 +19,8 @@ public final class PassthroughDeidentifier implements Deidentifier {
     }
 
     @Override
-    public DeidentifiedInstance deidentify(Path received, Path output) throws IOException, UnreadableDataSetException {
+    public DeidentifiedInstance deidentify(Path received, Path output, String callingAeTitle)
+            throws IOException, UnreadableDataSetException {
         InstanceHeader header = reader.read(received);
         return new DeidentifiedInstance(received, header, header.patientId(), header.studyInstanceUid(),
                 header.studyInstanceUid(), header.seriesInstanceUid(), header.sopInstanceUid(), quarantine.reason(header));

@@ -59,7 +59,8 @@ public final class ProfileDeidentifier implements Deidentifier {
     }
 
     @Override
-    public DeidentifiedInstance deidentify(Path received, Path output) throws IOException, UnreadableDataSetException {
+    public DeidentifiedInstance deidentify(Path received, Path output, String callingAeTitle)
+            throws IOException, UnreadableDataSetException {
         DataSetLayout layout = DataSetLayout.scan(received);
         AttributeList list = readHeader(received, layout);
         InstanceHeader original = InstanceHeaderReader.header(list);
@@ -74,7 +75,8 @@ public final class ProfileDeidentifier implements Deidentifier {
         try {
             new AttributeListDeidentifier(profile, privateAttributes, pseudonyms, options,
                     pseudonyms.dateShiftDays(issuer, original.patientId())).apply(list, entity, item);
-            write(list, layout, received, output, original.sopClassUid(), sop);
+            write(list, layout, received, output, new FileMetaInformation(original.sopClassUid(), sop,
+                    layout.transferSyntaxUid(), callingAeTitle));
         } catch (DicomException e) {
             throw new UnreadableDataSetException("data set cannot be de-identified: " + e.getClass().getSimpleName(), e);
         }
@@ -105,12 +107,12 @@ public final class ProfileDeidentifier implements Deidentifier {
         }
     }
 
-    private static void write(AttributeList list, DataSetLayout layout, Path received, Path output, String sopClassUid,
-                              String sopInstanceUid) throws IOException, DicomException {
+    private static void write(AttributeList list, DataSetLayout layout, Path received, Path output,
+                              FileMetaInformation meta) throws IOException, DicomException {
         String transferSyntax = layout.transferSyntaxUid();
         try (FileChannel out = FileChannel.open(output, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             OutputStream stream = new BufferedOutputStream(Channels.newOutputStream(out), BUFFER);
-            stream.write(new FileMetaInformation(sopClassUid, sopInstanceUid, transferSyntax, null).encode());
+            stream.write(meta.encode());
             if (layout.deflated()) {
                 list.write(stream, transferSyntax, false, false, false);
                 stream.flush();

@@ -14,12 +14,14 @@ import java.util.Set;
  * the data set's start, its transfer syntax, and the byte range of the pixel data group (7FE0,xxxx). That range is
  * what the de-identifier copies verbatim, so bulk data never passes through the heap.
  *
+ * @param sourceAeTitle  (0002,0016) of the file meta group: the calling AE title that sent the instance, or ""
  * @param dataSetOffset  first byte after the file meta group
  * @param bulkStart      first byte of the first top-level element of group 7FE0 (or the end of the data set)
  * @param bulkEnd        first byte after the last top-level element of group 7FE0
  * @param fileLength     length of the file
  */
-public record DataSetLayout(String transferSyntaxUid, long dataSetOffset, long bulkStart, long bulkEnd, long fileLength) {
+public record DataSetLayout(String transferSyntaxUid, String sourceAeTitle, long dataSetOffset, long bulkStart,
+                            long bulkEnd, long fileLength) {
 
     private static final Set<String> LONG_LENGTH_VRS = Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC",
             "UN", "UR", "UT", "UV");
@@ -59,6 +61,7 @@ public record DataSetLayout(String transferSyntaxUid, long dataSetOffset, long b
             }
             long position = 132;
             String transferSyntax = null;
+            String sourceAe = "";
             while (position + 8 <= size) {
                 ByteBuffer b = read(position, 8).order(ByteOrder.LITTLE_ENDIAN);
                 int group = b.getShort(0) & 0xFFFF;
@@ -78,6 +81,8 @@ public record DataSetLayout(String transferSyntaxUid, long dataSetOffset, long b
                 }
                 if (element == 0x0010) {
                     transferSyntax = Uids.trimPadding(new String(bytes(valueStart, (int) length), StandardCharsets.US_ASCII));
+                } else if (element == 0x0016) {
+                    sourceAe = new String(bytes(valueStart, (int) length), StandardCharsets.US_ASCII).trim();
                 }
                 position = valueStart + length;
             }
@@ -86,7 +91,7 @@ public record DataSetLayout(String transferSyntaxUid, long dataSetOffset, long b
             }
             long dataSetOffset = position;
             if (TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntax)) {
-                return new DataSetLayout(transferSyntax, dataSetOffset, size, size, size);
+                return new DataSetLayout(transferSyntax, sourceAe, dataSetOffset, size, size, size);
             }
             boolean explicit = !TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntax);
             ByteOrder order = TransferSyntax.EXPLICIT_VR_BIG_ENDIAN.equals(transferSyntax) ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
@@ -97,14 +102,14 @@ public record DataSetLayout(String transferSyntaxUid, long dataSetOffset, long b
                     bulkStart = position;
                 }
                 if (e.group() > PIXEL_GROUP) {
-                    return new DataSetLayout(transferSyntax, dataSetOffset, bulkStart, position, size);
+                    return new DataSetLayout(transferSyntax, sourceAe, dataSetOffset, bulkStart, position, size);
                 }
                 position = skipValue(e, explicit, order);
             }
             if (position != size) {
                 throw new UnreadableDataSetException("data set ends inside an element", null);
             }
-            return new DataSetLayout(transferSyntax, dataSetOffset, bulkStart < 0 ? size : bulkStart, size, size);
+            return new DataSetLayout(transferSyntax, sourceAe, dataSetOffset, bulkStart < 0 ? size : bulkStart, size, size);
         }
 
         private record Element(int tag, String vr, long length, long valueStart) {

@@ -11,12 +11,12 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /** File system steps that survive a power cut: directory creation and renames followed by a directory fsync. */
-final class DurableFiles {
+public final class DurableFiles {
     private DurableFiles() {
     }
 
     /** Creates {@code directory} and any missing parents, syncing each parent that gained an entry. */
-    static void createDirectories(Path directory) throws IOException {
+    public static void createDirectories(Path directory) throws IOException {
         Deque<Path> missing = new ArrayDeque<>();
         for (Path p = directory; p != null && !Files.isDirectory(p); p = p.getParent()) {
             missing.push(p);
@@ -36,20 +36,20 @@ final class DurableFiles {
     }
 
     /** Atomically renames {@code source} to {@code target} (replacing it) and syncs the target's directory. */
-    static void moveDurably(Path source, Path target) throws IOException {
+    public static void moveDurably(Path source, Path target) throws IOException {
         Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
         syncDirectory(target.getParent());
     }
 
     /** Flushes a file's content to disk. */
-    static void syncFile(Path file) throws IOException {
+    public static void syncFile(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
     }
 
     /** Writes {@code bytes} to {@code target} via a synced temporary file and a durable rename. */
-    static void writeDurably(Path target, byte[] bytes) throws IOException {
+    public static void writeDurably(Path target, byte[] bytes) throws IOException {
         Path temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -62,7 +62,7 @@ final class DurableFiles {
         moveDurably(temporary, target);
     }
 
-    static void syncDirectory(Path directory) throws IOException {
+    public static void syncDirectory(Path directory) throws IOException {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         }

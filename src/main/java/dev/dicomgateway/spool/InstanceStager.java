@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.locks.Lock;
 
 /**
  * Stages a received instance: de-identifies it, checks its identifiers, syncs the file to disk and renames it to
@@ -31,15 +32,24 @@ public final class InstanceStager implements InstanceSink {
     private final Deidentifier deidentifier;
     private final MeterRegistry registry;
     private final Clock clock;
+    private final StudyCompletionTracker tracker;
+    private final StudyLocks locks;
+    private final SpoolUsage usage;
+    private final long maxBytes;
 
-    public InstanceStager(SpoolLayout layout, String collection, DiskSpace diskSpace, Deidentifier deidentifier,
-                          MeterRegistry registry, Clock clock) {
+    InstanceStager(SpoolLayout layout, String collection, DiskSpace diskSpace, Deidentifier deidentifier,
+                   MeterRegistry registry, Clock clock, StudyCompletionTracker tracker, StudyLocks locks,
+                   SpoolUsage usage, long maxBytes) {
         this.layout = layout;
         this.collection = collection;
         this.diskSpace = diskSpace;
         this.deidentifier = deidentifier;
         this.registry = registry;
         this.clock = clock;
+        this.tracker = tracker;
+        this.locks = locks;
+        this.usage = usage;
+        this.maxBytes = maxBytes;
         for (String reason : new String[] {"burned_in_annotation", "sop_class"}) {
             quarantined(reason).increment(0);
         }
@@ -56,6 +66,10 @@ public final class InstanceStager implements InstanceSink {
             return StoreOutcome.refused(Status.OUT_OF_RESOURCES, "disk_low",
                     "gateway spool disk below its free-space threshold");
         }
+        if (maxBytes > 0 && usage.bytes() >= maxBytes) {
+            return StoreOutcome.refused(Status.OUT_OF_RESOURCES, "spool_full",
+                    "gateway spool full until delivery catches up");
+        }
         return null;
     }
 
@@ -65,7 +79,7 @@ public final class InstanceStager implements InstanceSink {
         try {
             DeidentifiedInstance prepared;
             try {
-                prepared = deidentifier.deidentify(instance.file(), output);
+                prepared = deidentifier.deidentify(instance.file(), output, instance.callingAeTitle());
             } catch (UnreadableDataSetException e) {
                 return StoreOutcome.refused(Status.CANNOT_UNDERSTAND, "unparseable", e.getMessage());
             }
@@ -81,21 +95,35 @@ public final class InstanceStager implements InstanceSink {
 
     private StoreOutcome stage(DeidentifiedInstance prepared) throws IOException {
         String reason = prepared.quarantineReason();
-        Path target = reason == null
-                ? layout.instancePath(collection, prepared.entity(), prepared.item(), prepared.seriesInstanceUid(), prepared.sopInstanceUid())
-                : layout.quarantinePath(collection, prepared.entity(), prepared.item(), prepared.seriesInstanceUid(), prepared.sopInstanceUid());
         DurableFiles.syncFile(prepared.file());
-        DurableFiles.createDirectories(target.getParent());
         if (reason != null) {
+            Path target = layout.quarantinePath(collection, prepared.entity(), prepared.item(), prepared.seriesInstanceUid(),
+                    prepared.sopInstanceUid());
+            DurableFiles.createDirectories(target.getParent());
             Path reasonFile = target.resolveSibling(prepared.sopInstanceUid() + ".reason");
             DurableFiles.writeDurably(reasonFile, (reason + "\t" + clock.instant() + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        boolean replacing = Files.exists(target);
-        DurableFiles.moveDurably(prepared.file(), target);
-        if (reason != null) {
+            boolean replacing = Files.exists(target);
+            DurableFiles.moveDurably(prepared.file(), target);
             quarantined(reason).increment();
+            return replacing ? StoreOutcome.storedAgain() : StoreOutcome.stored();
         }
-        return replacing ? StoreOutcome.storedAgain() : StoreOutcome.stored();
+        Path target = layout.instancePath(collection, prepared.entity(), prepared.item(), prepared.seriesInstanceUid(),
+                prepared.sopInstanceUid());
+        StudyKey study = StudyKey.of(layout.incoming(), target.getParent().getParent());
+        long size = Files.size(prepared.file());
+        Lock lock = locks.of(study).readLock();
+        lock.lock(); // the study cannot be sealed half-way through this
+        try {
+            DurableFiles.createDirectories(target.getParent());
+            boolean replacing = Files.exists(target);
+            long replaced = replacing ? Files.size(target) : 0;
+            DurableFiles.moveDurably(prepared.file(), target);
+            tracker.arrived(study, clock.instant());
+            usage.add(size - replaced);
+            return replacing ? StoreOutcome.storedAgain() : StoreOutcome.stored();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private Counter quarantined(String reason) {

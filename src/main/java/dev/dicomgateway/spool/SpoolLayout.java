@@ -9,7 +9,8 @@ import java.nio.file.Path;
  * Where things live under spool.dir: {@code incoming/<collection>/<entity>/<item>/<series>/<sop>.dcm} for staged
  * instances, the same shape under {@code quarantine/} (with a {@code <sop>.reason} file) for instances that may
  * carry burned-in text, {@code tmp/} for instances still arriving (never visible elsewhere), and {@code private/}
- * (mode 0700) for the re-identification table.
+ * (mode 0700) for the re-identification table; sealed studies move to {@code batches/}, and on to {@code failed/} or
+ * {@code delivered/} (manifests only).
  */
 public final class SpoolLayout {
     private final Path root;
@@ -17,6 +18,10 @@ public final class SpoolLayout {
     private final Path quarantine;
     private final Path temporary;
     private final Path privateArea;
+    private final Path batches;
+    private final Path failed;
+    private final Path delivered;
+    private final Path parts;
 
     public SpoolLayout(Path spoolDirectory) {
         this.root = spoolDirectory.toAbsolutePath().normalize();
@@ -24,6 +29,30 @@ public final class SpoolLayout {
         this.quarantine = root.resolve("quarantine");
         this.temporary = root.resolve("tmp");
         this.privateArea = root.resolve("private");
+        this.batches = root.resolve("batches");
+        this.failed = root.resolve("failed");
+        this.delivered = root.resolve("delivered");
+        this.parts = root.resolve("state").resolve("parts");
+    }
+
+    /** Sealed batches being delivered: batches/<batch-id>/{manifest.json, files/<series>/<sop>.dcm}. */
+    public Path batches() {
+        return batches;
+    }
+
+    /** Batches that failed permanently, with the reason in their manifest; `retry` moves them back. */
+    public Path failed() {
+        return failed;
+    }
+
+    /** Manifests of delivered batches, kept for audit (spool.keepManifests). */
+    public Path delivered() {
+        return delivered;
+    }
+
+    /** The last part number given to each study, so a later batch never reuses a delivered name. */
+    public Path partNumbers() {
+        return parts;
     }
 
     public Path root() {
@@ -73,7 +102,7 @@ public final class SpoolLayout {
 
     /** Creates the spool's directories and checks they are writable; the message says which key to fix. */
     public void create() throws IOException {
-        for (Path directory : new Path[] {root, incoming, quarantine, temporary}) {
+        for (Path directory : new Path[] {root, incoming, quarantine, temporary, batches, failed, delivered, parts}) {
             try {
                 DurableFiles.createDirectories(directory);
             } catch (IOException e) {

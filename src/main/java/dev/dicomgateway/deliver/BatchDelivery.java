@@ -1,0 +1,150 @@
+package dev.dicomgateway.deliver;
+
+import dev.dicomgateway.config.GatewayConfig;
+import dev.dicomgateway.dicom.UnreadableDataSetException;
+import dev.dicomgateway.spool.BatchManifest;
+import dev.dicomgateway.spool.BatchState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Takes one batch through its steps — package, store the object(s), store the metadata — recording each completed
+ * step in the manifest before the next begins. Every step can be repeated after a crash with the same result: the
+ * package is deterministic, object stores accept an identical object as already stored, and the metadata store
+ * replaces a batch's rows rather than adding to them.
+ */
+final class BatchDelivery {
+    static final String PACKAGE = "package.tar.gz";
+    static final String FILES = "files";
+
+    private final GatewayConfig config;
+    private final Destinations destinations;
+    private final ObjectNameTemplate archiveNames;
+    private final ObjectNameTemplate instanceNames;
+
+    BatchDelivery(GatewayConfig config, Destinations destinations) {
+        this.config = config;
+        this.destinations = destinations;
+        this.archiveNames = new ObjectNameTemplate(config.destination().objectTemplate());
+        this.instanceNames = new ObjectNameTemplate(config.destination().instanceTemplate());
+    }
+
+    /** One step: returns the manifest in its next state (already written to {@code batchDirectory}). */
+    BatchManifest step(Path batchDirectory, BatchManifest manifest) throws DeliveryException, IOException {
+        switch (manifest.state) {
+            case SEALED -> packageBatch(batchDirectory, manifest);
+            case PACKAGED -> storeObjects(batchDirectory, manifest);
+            case OBJECT_STORED -> storeMetadata(batchDirectory, manifest);
+            default -> throw new IllegalStateException("no step after " + manifest.state);
+        }
+        manifest.write(batchDirectory.resolve(BatchManifest.FILE_NAME));
+        return manifest;
+    }
+
+    private boolean archives() {
+        return config.destination().layout().equals("study-archive");
+    }
+
+    private void packageBatch(Path batch, BatchManifest manifest) throws IOException, DeliveryException {
+        Path files = batch.resolve(FILES);
+        String studyDate = studyDate(files, manifest);
+        List<BatchManifest.StoredObject> objects = new ArrayList<>();
+        if (archives()) {
+            List<StudyArchive.Member> members = manifest.instances.stream()
+                    .map(i -> new StudyArchive.Member(i.file(), files.resolve(i.file()))).sorted(
+                            java.util.Comparator.comparing(StudyArchive.Member::name)).toList();
+            Path temporary = batch.resolve(PACKAGE + ".part");
+            Checksums checksums = StudyArchive.write(members, temporary, config.destination().compressionLevel());
+            dev.dicomgateway.spool.DurableFiles.syncFile(temporary);
+            dev.dicomgateway.spool.DurableFiles.moveDurably(temporary, batch.resolve(PACKAGE));
+            String name = archiveNames.render(names(manifest, studyDate, null));
+            objects.add(new BatchManifest.StoredObject(name, PACKAGE, checksums.size(), checksums.crc32c(), checksums.md5(), null));
+        } else {
+            for (BatchManifest.Instance instance : manifest.instances) {
+                Checksums checksums = Checksums.of(files.resolve(instance.file()));
+                String name = instanceNames.render(names(manifest, studyDate, instance));
+                objects.add(new BatchManifest.StoredObject(name, FILES + "/" + instance.file(), checksums.size(),
+                        checksums.crc32c(), checksums.md5(), null));
+            }
+        }
+        manifest.objects = objects;
+        manifest.state = BatchState.PACKAGED;
+    }
+
+    private void storeObjects(Path batch, BatchManifest manifest) throws DeliveryException {
+        List<BatchManifest.StoredObject> stored = new ArrayList<>();
+        for (BatchManifest.StoredObject object : manifest.objects) {
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put("batch-id", manifest.batchId);
+            metadata.put("instance-count", String.valueOf(manifest.instances.size()));
+            metadata.put("gateway-id", config.gatewayId());
+            metadata.put("content-type", archives() ? "application/gzip" : "application/dicom");
+            String uri = destinations.objects().put(object.name(), batch.resolve(object.file()),
+                    new Checksums(object.size(), object.crc32c(), object.md5()), metadata);
+            stored.add(new BatchManifest.StoredObject(object.name(), object.file(), object.size(), object.crc32c(),
+                    object.md5(), uri));
+        }
+        manifest.objects = stored;
+        manifest.state = BatchState.OBJECT_STORED;
+    }
+
+    private void storeMetadata(Path batch, BatchManifest manifest) throws DeliveryException, IOException {
+        Path files = batch.resolve(FILES);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < manifest.instances.size(); i++) {
+            BatchManifest.Instance instance = manifest.instances.get(i);
+            BatchManifest.StoredObject object = archives() ? manifest.objects.get(0) : manifest.objects.get(i);
+            try {
+                rows.add(MetadataRows.row(manifest, instance, files, object, archives() ? instance.file() : null,
+                        config.gatewayId()));
+            } catch (UnreadableDataSetException e) {
+                throw new PermanentDeliveryException("staged instance " + instance.file() + " cannot be read back", e);
+            }
+        }
+        destinations.metadata().write(manifest.batchId, rows);
+        manifest.metadataRows = rows.size();
+        manifest.state = BatchState.METADATA_STORED;
+    }
+
+    private static Map<String, String> names(BatchManifest manifest, String studyDate, BatchManifest.Instance instance) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("collection", manifest.collection);
+        values.put("entity", manifest.entity);
+        values.put("item", manifest.item);
+        values.put("studyDate", studyDate);
+        values.put("part", ObjectNameTemplate.partSuffix(manifest.part));
+        values.put("study", manifest.item);
+        if (instance != null) {
+            values.put("series", instance.series());
+            values.put("sop", instance.sop());
+        }
+        return values;
+    }
+
+    /** The study date of the batch's first instance (de-identified: shifted), or 00000000. */
+    private static String studyDate(Path files, BatchManifest manifest) throws IOException {
+        for (BatchManifest.Instance instance : manifest.instances) {
+            try {
+                Object element = dev.dicomgateway.dicom.DicomJson.read(files.resolve(instance.file())).get("00080020");
+                if (element instanceof Map<?, ?> map && map.get("Value") instanceof List<?> values && !values.isEmpty()) {
+                    String date = values.get(0).toString().replaceAll("[^0-9]", "");
+                    if (date.length() == 8) {
+                        return date;
+                    }
+                }
+            } catch (UnreadableDataSetException e) {
+                continue;
+            }
+        }
+        return "00000000";
+    }
+
+    static boolean hasFiles(Path batch) {
+        return Files.isDirectory(batch.resolve(FILES));
+    }
+}

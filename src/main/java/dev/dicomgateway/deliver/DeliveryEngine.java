@@ -1,0 +1,255 @@
+package dev.dicomgateway.deliver;
+
+import dev.dicomgateway.config.GatewayConfig;
+import dev.dicomgateway.spool.BatchManifest;
+import dev.dicomgateway.spool.BatchState;
+import dev.dicomgateway.spool.DurableFiles;
+import dev.dicomgateway.spool.Spool;
+import dev.dicomgateway.spool.SpoolLayout;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The background worker: every tick it seals complete studies, finds batches ready for their next attempt and hands
+ * them to deliver.workers threads, which take each batch through its steps. Transient failures are retried with
+ * backoff (forever by default), permanent ones move the batch to failed/. Only after the metadata step does a batch
+ * give up its files (after spool.keepDelivered) and leave its manifest in delivered/.
+ */
+public final class DeliveryEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
+    private static final Duration TICK = Duration.ofMillis(250);
+
+    private final GatewayConfig config;
+    private final Spool spool;
+    private final SpoolLayout layout;
+    private final Destinations destinations;
+    private final BatchDelivery delivery;
+    private final RetrySchedule retries;
+    private final Clock clock;
+    private final DeliveryMetrics metrics;
+    private final Map<String, BatchManifest> pending = new ConcurrentHashMap<>();
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService workers;
+    private volatile long failedCount;
+
+    public DeliveryEngine(GatewayConfig config, Spool spool, Destinations destinations, Clock clock, MeterRegistry registry) {
+        this.config = config;
+        this.spool = spool;
+        this.layout = spool.layout();
+        this.destinations = destinations;
+        this.delivery = new BatchDelivery(config, destinations);
+        this.retries = new RetrySchedule(config.retry().initialDelay(), config.retry().maxDelay(), config.retry().maxAttempts(),
+                RandomGenerator.getDefault());
+        this.clock = clock;
+        this.metrics = new DeliveryMetrics(registry, this::batchesByState, this::oldestUndeliveredSeconds);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("deliver-scheduler"));
+        this.workers = Executors.newFixedThreadPool(config.deliverWorkers(), daemon("deliver-worker"));
+    }
+
+    public void start() throws IOException {
+        purgeOldManifests();
+        scan();
+        scheduler.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        try {
+            spool.sealer().sealCompleteStudies();
+            scan();
+            Instant now = clock.instant();
+            pending.values().stream()
+                    .filter(m -> !inFlight.contains(m.batchId))
+                    .filter(m -> m.nextAttemptAt == null || !Instant.parse(m.nextAttemptAt).isAfter(now))
+                    .sorted(Comparator.comparing(m -> m.sealedAt))
+                    .limit(Math.max(0, config.deliverWorkers() - inFlight.size()))
+                    .forEach(m -> {
+                        inFlight.add(m.batchId);
+                        workers.execute(() -> deliver(m.batchId));
+                    });
+        } catch (IOException | RuntimeException e) {
+            LOG.error("delivery tick failed; retrying at the next tick", e);
+        }
+    }
+
+    /** Picks up batches this process has not seen: sealed ones, recovered ones, ones put back by `retry`. */
+    private void scan() throws IOException {
+        try (DirectoryStream<Path> batches = Files.newDirectoryStream(layout.batches())) {
+            for (Path batch : batches) {
+                String id = batch.getFileName().toString();
+                Path manifestFile = batch.resolve(BatchManifest.FILE_NAME);
+                if (!pending.containsKey(id) && Files.exists(manifestFile)) {
+                    pending.put(id, BatchManifest.read(manifestFile));
+                }
+            }
+        }
+        try (Stream<Path> failed = Files.list(layout.failed())) {
+            failedCount = failed.count();
+        }
+    }
+
+    private void deliver(String batchId) {
+        Path batch = layout.batches().resolve(batchId);
+        BatchManifest manifest = pending.get(batchId);
+        try {
+            while (manifest.state != BatchState.METADATA_STORED && manifest.state != BatchState.DONE) {
+                BatchState before = manifest.state;
+                manifest = delivery.step(batch, manifest);
+                pending.put(batchId, manifest);
+                if (before == BatchState.PACKAGED) {
+                    metrics.attempt(destinations.objects().type(), "success");
+                } else if (before == BatchState.OBJECT_STORED) {
+                    metrics.attempt(destinations.metadata().type(), "success");
+                }
+            }
+            finish(batch, manifest);
+        } catch (PermanentDeliveryException e) {
+            fail(batch, manifest, e.getMessage());
+        } catch (DeliveryException | IOException e) { // TransientDeliveryException, or the spool's own disk
+            transientFailure(batch, manifest, e);
+        } catch (RuntimeException e) {
+            LOG.error("batch {} failed unexpectedly in state {}; will retry", batchId, manifest.state, e);
+            transientFailure(batch, manifest, new IOException(e.toString(), e));
+        } finally {
+            inFlight.remove(batchId);
+        }
+    }
+
+    private String destinationOf(BatchManifest manifest) {
+        return manifest.state == BatchState.OBJECT_STORED ? destinations.metadata().type() : destinations.objects().type();
+    }
+
+    private void transientFailure(Path batch, BatchManifest manifest, Exception e) {
+        metrics.attempt(destinationOf(manifest), "transient");
+        manifest.attempts++;
+        manifest.lastError = e.getMessage();
+        if (retries.exhausted(manifest.attempts)) {
+            fail(batch, manifest, "gave up after " + manifest.attempts + " attempts (retry.maxAttempts): " + e.getMessage());
+            return;
+        }
+        Duration delay = retries.delayAfter(manifest.attempts);
+        manifest.nextAttemptAt = clock.instant().plus(delay).toString();
+        try {
+            manifest.write(batch.resolve(BatchManifest.FILE_NAME));
+        } catch (IOException io) {
+            LOG.error("cannot record the retry of batch {}", manifest.batchId, io);
+        }
+        pending.put(manifest.batchId, manifest);
+        LOG.warn("batch {} {} failed (attempt {}), retry in {} s: {}", manifest.batchId, manifest.state,
+                manifest.attempts, delay.toSeconds(), e.getMessage());
+    }
+
+    private void fail(Path batch, BatchManifest manifest, String reason) {
+        metrics.attempt(destinationOf(manifest), "permanent");
+        manifest.failedReason = reason;
+        manifest.nextAttemptAt = null;
+        try {
+            manifest.write(batch.resolve(BatchManifest.FILE_NAME));
+            Files.move(batch, layout.failed().resolve(manifest.batchId), StandardCopyOption.ATOMIC_MOVE);
+            DurableFiles.syncDirectory(layout.failed());
+            DurableFiles.syncDirectory(layout.batches());
+            pending.remove(manifest.batchId);
+            LOG.error("batch {} moved to {} in state {}: {} (fix the cause, then: dicom-gateway retry {})", manifest.batchId,
+                    layout.failed(), manifest.state, reason, manifest.batchId);
+        } catch (IOException e) {
+            LOG.error("cannot move batch {} to failed/; it stays pending", manifest.batchId, e);
+        }
+    }
+
+    /** Delivered: the files go (after spool.keepDelivered), the manifest moves to delivered/ for audit. */
+    private void finish(Path batch, BatchManifest manifest) throws IOException {
+        if (manifest.state == BatchState.METADATA_STORED) {
+            manifest.state = BatchState.DONE;
+            manifest.deliveredAt = clock.instant().toString();
+            manifest.write(batch.resolve(BatchManifest.FILE_NAME));
+            metrics.delivered(Duration.between(Instant.parse(manifest.sealedAt), clock.instant()), manifest.metadataRows);
+            LOG.info("batch {} delivered: {} instances, {} object(s), {} metadata rows", manifest.batchId,
+                    manifest.instances.size(), manifest.objects.size(), manifest.metadataRows);
+        }
+        Instant removeAfter = Instant.parse(manifest.deliveredAt).plus(config.spool().keepDelivered());
+        if (clock.instant().isBefore(removeAfter)) {
+            manifest.nextAttemptAt = removeAfter.toString();
+            pending.put(manifest.batchId, manifest);
+            return;
+        }
+        DurableFiles.writeDurably(layout.delivered().resolve(manifest.batchId + ".json"),
+                Files.readAllBytes(batch.resolve(BatchManifest.FILE_NAME)));
+        deleteRecursively(batch);
+        DurableFiles.syncDirectory(layout.batches());
+        spool.usage().add(-manifest.bytes());
+        pending.remove(manifest.batchId);
+    }
+
+    private void purgeOldManifests() throws IOException {
+        Instant cutoff = clock.instant().minus(config.spool().keepManifests());
+        try (DirectoryStream<Path> manifests = Files.newDirectoryStream(layout.delivered())) {
+            for (Path manifest : manifests) {
+                if (Files.getLastModifiedTime(manifest).toInstant().isBefore(cutoff)) {
+                    Files.deleteIfExists(manifest);
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    Map<String, Long> batchesByState() {
+        Map<String, Long> counts = new HashMap<>();
+        pending.values().forEach(m -> counts.merge(m.state.name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum));
+        counts.put("failed", failedCount);
+        return counts;
+    }
+
+    double oldestUndeliveredSeconds() {
+        return pending.values().stream().filter(m -> m.state != BatchState.DONE)
+                .map(m -> Instant.parse(m.sealedAt)).min(Comparator.naturalOrder())
+                .map(t -> Duration.between(t, clock.instant()).toMillis() / 1000.0).orElse(0.0);
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,44 @@
+package dev.dicomgateway.deliver;
+
+import io.micrometer.core.instrument.Counter;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/** The delivery stage's metrics (names are a contract with operators' dashboards and alerts). */
+final class DeliveryMetrics {
+    private final MeterRegistry registry;
+    private final Timer deliverySeconds;
+    private final Counter metadataRows;
+
+    DeliveryMetrics(MeterRegistry registry, Supplier<Map<String, Long>> batchesByState, Supplier<Double> oldestUndelivered) {
+        this.registry = registry;
+        for (String state : new String[] {"sealed", "packaged", "object_stored", "metadata_stored", "done", "failed"}) {
+            Gauge.builder("dicom.gateway.batches", batchesByState, (ToDoubleFunction<Supplier<Map<String, Long>>>)
+                            s -> s.get().getOrDefault(state, 0L)).tag("state", state)
+                    .description("Batches in the spool by delivery state").register(registry);
+        }
+        Gauge.builder("dicom.gateway.oldest.undelivered.seconds", oldestUndelivered, Supplier::get)
+                .description("Age of the oldest sealed batch not yet delivered (0 when none)").register(registry);
+        this.deliverySeconds = Timer.builder("dicom.gateway.delivery").description("From seal to delivered, per batch")
+                .publishPercentileHistogram().register(registry);
+        this.metadataRows = Counter.builder("dicom.gateway.metadata.rows").description("Metadata rows written")
+                .register(registry);
+    }
+
+    void attempt(String destination, String result) {
+        Counter.builder("dicom.gateway.delivery.attempts").description("Delivery steps tried, by destination and result")
+                .tag("destination", destination).tag("result", result).register(registry).increment();
+    }
+
+    void delivered(Duration sinceSealed, long rows) {
+        deliverySeconds.record(sinceSealed);
+        metadataRows.increment(rows);
+    }
+
+}

@@ -1,0 +1,22 @@
+package dev.dicomgateway.deliver;
+
+import dev.dicomgateway.config.GatewayConfig;
+
+/** The object store and metadata store a gateway delivers to, chosen by destination.type and metadata.type. */
+public record Destinations(ObjectStore objects, MetadataStore metadata) {
+
+    public static Destinations fromConfig(GatewayConfig config) {
+        ObjectStore objects = switch (config.destination().type()) {
+            case "local" -> new LocalDirectoryStore(config.destination().localDir());
+            default -> throw new IllegalArgumentException("destination.type " + config.destination().type()
+                    + " is not available in this build; use destination.type: local");
+        };
+        MetadataStore metadata = switch (config.metadata().type()) {
+            case "local" -> new NdjsonMetadataStore(config.metadata().localDir());
+            case "none" -> new NoMetadataStore();
+            default -> throw new IllegalArgumentException("metadata.type " + config.metadata().type()
+                    + " is not available in this build; use metadata.type: local or none");
+        };
+        return new Destinations(objects, metadata);
+    }
+}

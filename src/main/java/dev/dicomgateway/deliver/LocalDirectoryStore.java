@@ -1,0 +1,68 @@
+package dev.dicomgateway.deliver;
+
+import dev.dicomgateway.spool.DurableFiles;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+/**
+ * destination.type=local: objects as files under destination.local.dir, named exactly as in a bucket. Written to a
+ * temporary name, synced, then linked into place (which never replaces an existing object). The embedded default,
+ * so the whole mission runs on one machine without any cloud account.
+ */
+public final class LocalDirectoryStore implements ObjectStore {
+    private final Path root;
+
+    public LocalDirectoryStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public String type() {
+        return "local";
+    }
+
+    @Override
+    public String put(String name, Path file, Checksums checksums, Map<String, String> metadata) throws DeliveryException {
+        Path target = root.resolve(name).normalize();
+        if (!target.startsWith(root)) {
+            throw new PermanentDeliveryException("object name " + name + " escapes destination.local.dir", null);
+        }
+        try {
+            if (Files.exists(target)) {
+                return existing(target, name, checksums);
+            }
+            DurableFiles.createDirectories(target.getParent());
+            Path temporary = target.resolveSibling("." + target.getFileName() + ".part");
+            Files.copy(file, temporary, StandardCopyOption.REPLACE_EXISTING);
+            DurableFiles.syncFile(temporary);
+            try {
+                Files.createLink(target, temporary);
+            } catch (FileAlreadyExistsException raced) {
+                Files.deleteIfExists(temporary);
+                return existing(target, name, checksums);
+            }
+            Files.delete(temporary);
+            DurableFiles.syncDirectory(target.getParent());
+            Checksums stored = Checksums.of(target);
+            if (!stored.crc32c().equals(checksums.crc32c()) || stored.size() != checksums.size()) {
+                throw new TransientDeliveryException("object " + name + " does not match its checksum after writing", null);
+            }
+            return target.toUri().toString();
+        } catch (IOException e) {
+            throw new TransientDeliveryException("cannot write " + target + ": " + e.getMessage()
+                    + " (destination.local.dir; the service user needs write access and free space)", e);
+        }
+    }
+
+    private static String existing(Path target, String name, Checksums checksums) throws IOException, DeliveryException {
+        Checksums stored = Checksums.of(target);
+        if (stored.crc32c().equals(checksums.crc32c()) && stored.size() == checksums.size()) {
+            return target.toUri().toString(); // delivered before a crash: nothing to do
+        }
+        throw new PermanentDeliveryException("object " + name + " already exists with other content; not overwritten", null);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.dicomgateway.deliver;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dicomgateway.spool.DurableFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * metadata.type=local: one newline-delimited JSON file per batch under metadata.local.dir, written atomically and
+ * replaced (never appended) when a batch is written again, so a repeated step never adds a second row.
+ * `dicom-gateway query` reads them with SQL.
+ */
+public final class NdjsonMetadataStore implements MetadataStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path directory;
+
+    public NdjsonMetadataStore(Path directory) {
+        this.directory = directory;
+    }
+
+    @Override
+    public String type() {
+        return "local";
+    }
+
+    @Override
+    public void write(String batchId, List<Map<String, Object>> rows) throws DeliveryException {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (Map<String, Object> row : rows) {
+                out.write(JSON.writeValueAsBytes(row));
+                out.write('\n');
+            }
+            DurableFiles.createDirectories(directory);
+            DurableFiles.writeDurably(directory.resolve(batchId + ".ndjson"), out.toByteArray());
+        } catch (IOException e) {
+            throw new TransientDeliveryException("cannot write metadata to " + directory + ": " + e.getMessage()
+                    + " (metadata.local.dir; the service user needs write access and free space)", e);
+        }
+    }
+}

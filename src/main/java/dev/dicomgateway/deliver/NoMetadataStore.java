@@ -1,0 +1,17 @@
+package dev.dicomgateway.deliver;
+
+import java.util.List;
+import java.util.Map;
+
+/** metadata.type=none: objects only. */
+public final class NoMetadataStore implements MetadataStore {
+    @Override
+    public String type() {
+        return "none";
+    }
+
+    @Override
+    public void write(String batchId, List<Map<String, Object>> rows) {
+        // nothing to write
+    }
+}

@@ -1,0 +1,57 @@
+package dev.dicomgateway.spool;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The human-readable state of one batch (manifest.json next to its files): what it holds, how far delivery got,
+ * and what went wrong. Written atomically at every step; the delivery engine's only source of truth.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class BatchManifest {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final String FILE_NAME = "manifest.json";
+
+    /** One staged instance: its path relative to the batch's files/ directory. */
+    public record Instance(String series, String sop, String file, long bytes, String receivedAt, String callingAe) {
+    }
+
+    /** One object to deliver: its name, the file holding it (relative to the batch), size and checksums. */
+    public record StoredObject(String name, String file, long size, String crc32c, String md5, String uri) {
+    }
+
+    public String batchId;
+    public String collection;
+    public String entity;
+    public String item;
+    public int part;
+    public BatchState state = BatchState.SEALED;
+    public String sealedAt;
+    public boolean sealedByMaxOpen;
+    public List<Instance> instances = new ArrayList<>();
+    public List<StoredObject> objects = new ArrayList<>();
+    public int attempts;
+    public String nextAttemptAt;
+    public String lastError;
+    public String failedReason;
+    public String deliveredAt;
+    public long metadataRows;
+
+    public static BatchManifest read(Path file) throws IOException {
+        return JSON.readValue(file.toFile(), BatchManifest.class);
+    }
+
+    /** Writes the manifest durably (temporary file, fsync, atomic rename, directory fsync). */
+    public void write(Path file) throws IOException {
+        DurableFiles.writeDurably(file, JSON.writeValueAsBytes(this));
+    }
+
+    public long bytes() {
+        return instances.stream().mapToLong(Instance::bytes).sum();
+    }
+}

@@ -1,0 +1,176 @@
+package dev.dicomgateway.spool;
+
+import dev.dicomgateway.dicom.DataSetLayout;
+import dev.dicomgateway.dicom.UnreadableDataSetException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.locks.Lock;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Seals complete studies: moves the study's directory out of incoming/ into batches/<batch-id>/files in one
+ * atomic rename and writes its manifest. Instances of the study that arrive later start a new open study, sealed
+ * later as the next part. Also rebuilds the open studies and unfinished seals from the disk at start-up.
+ */
+public final class StudySealer {
+    private static final Logger LOG = LoggerFactory.getLogger(StudySealer.class);
+    static final String FILES = "files";
+    /** Written into a batch directory before its files move in, so a seal cut short can be completed. */
+    private static final String STUDY_KEY = "study.key";
+
+    private final SpoolLayout layout;
+    private final StudyCompletionTracker tracker;
+    private final StudyLocks locks;
+    private final Clock clock;
+    private final Counter sealed;
+
+    StudySealer(SpoolLayout layout, StudyCompletionTracker tracker, StudyLocks locks, Clock clock, MeterRegistry registry) {
+        this.layout = layout;
+        this.tracker = tracker;
+        this.locks = locks;
+        this.clock = clock;
+        this.sealed = Counter.builder("dicom.gateway.studies.sealed").description("Studies (or later parts) sealed into batches")
+                .register(registry);
+    }
+
+    /** Seals every study complete now; returns the new batch ids. */
+    public List<String> sealCompleteStudies() throws IOException {
+        Instant now = clock.instant();
+        List<String> batches = new ArrayList<>();
+        for (StudyKey study : tracker.complete(now)) {
+            boolean forced = tracker.forcedByMaxOpen(study, now);
+            String batch = seal(study, forced);
+            if (batch != null) {
+                batches.add(batch);
+            }
+        }
+        return batches;
+    }
+
+    private String seal(StudyKey study, boolean forcedByMaxOpen) throws IOException {
+        Lock lock = locks.of(study).writeLock();
+        Path batchDirectory;
+        int part;
+        lock.lock();
+        try {
+            Path studyDirectory = study.directory(layout.incoming());
+            tracker.sealed(study);
+            if (!Files.isDirectory(studyDirectory)) {
+                return null;
+            }
+            part = nextPart(study);
+            batchDirectory = layout.batches().resolve(study.entity() + "_" + study.item() + "_p" + part);
+            Files.createDirectories(batchDirectory);
+            DurableFiles.writeDurably(batchDirectory.resolve(STUDY_KEY), String.join("\n", study.collection(),
+                    study.entity(), study.item(), String.valueOf(part)).getBytes(StandardCharsets.UTF_8));
+            Files.move(studyDirectory, batchDirectory.resolve(FILES), StandardCopyOption.ATOMIC_MOVE);
+            DurableFiles.syncDirectory(studyDirectory.getParent());
+            DurableFiles.syncDirectory(batchDirectory);
+        } finally {
+            lock.unlock();
+        }
+        BatchManifest manifest = describe(batchDirectory, study, part, forcedByMaxOpen);
+        manifest.write(batchDirectory.resolve(BatchManifest.FILE_NAME));
+        sealed.increment();
+        LOG.info("study sealed batch={} instances={} bytes={}{}", manifest.batchId, manifest.instances.size(),
+                manifest.bytes(), forcedByMaxOpen ? " reason=max_open (instances were still arriving)" : "");
+        return manifest.batchId;
+    }
+
+    /** The next part number of the study, recorded durably before it is used. */
+    private int nextPart(StudyKey study) throws IOException {
+        Path counter = layout.partNumbers().resolve(study.collection()).resolve(study.entity()).resolve(study.item());
+        int last = Files.exists(counter) ? Integer.parseInt(Files.readString(counter, StandardCharsets.US_ASCII).trim()) : 0;
+        DurableFiles.createDirectories(counter.getParent());
+        DurableFiles.writeDurably(counter, String.valueOf(last + 1).getBytes(StandardCharsets.US_ASCII));
+        return last + 1;
+    }
+
+    /** A manifest for the files in {@code batchDirectory}/files (state SEALED). */
+    private BatchManifest describe(Path batchDirectory, StudyKey study, int part, boolean forcedByMaxOpen) throws IOException {
+        BatchManifest manifest = new BatchManifest();
+        manifest.batchId = batchDirectory.getFileName().toString();
+        manifest.collection = study.collection();
+        manifest.entity = study.entity();
+        manifest.item = study.item();
+        manifest.part = part;
+        manifest.sealedAt = clock.instant().toString();
+        manifest.sealedByMaxOpen = forcedByMaxOpen;
+        Path files = batchDirectory.resolve(FILES);
+        try (Stream<Path> walk = Files.walk(files)) {
+            for (Path file : walk.filter(p -> p.toString().endsWith(".dcm")).sorted(Comparator.naturalOrder()).toList()) {
+                Path relative = files.relativize(file);
+                String name = relative.getFileName().toString();
+                manifest.instances.add(new BatchManifest.Instance(relative.getName(0).toString(),
+                        name.substring(0, name.length() - 4), relative.toString(), Files.size(file),
+                        Files.getLastModifiedTime(file).toInstant().toString(), sourceAe(file)));
+            }
+        }
+        return manifest;
+    }
+
+    private static String sourceAe(Path file) throws IOException {
+        try {
+            return DataSetLayout.scan(file).sourceAeTitle();
+        } catch (UnreadableDataSetException e) {
+            return "";
+        }
+    }
+
+    /**
+     * Start-up: batches sealed just before a crash get their manifest; open studies are re-registered with the
+     * times of their files, so a restart neither forgets an open study nor seals it early.
+     */
+    public void recover() throws IOException {
+        try (DirectoryStream<Path> batches = Files.newDirectoryStream(layout.batches())) {
+            for (Path batch : batches) {
+                if (Files.exists(batch.resolve(BatchManifest.FILE_NAME))) {
+                    continue;
+                }
+                if (!Files.isDirectory(batch.resolve(FILES))) {
+                    Files.deleteIfExists(batch.resolve(STUDY_KEY)); // stopped before the files moved: nothing to seal
+                    Files.deleteIfExists(batch);
+                    continue;
+                }
+                String[] key = Files.readString(batch.resolve(STUDY_KEY), StandardCharsets.UTF_8).split("\n");
+                describe(batch, new StudyKey(key[0], key[1], key[2]), Integer.parseInt(key[3]), false)
+                        .write(batch.resolve(BatchManifest.FILE_NAME));
+                LOG.info("completed the seal of batch {} interrupted by a stop", batch.getFileName());
+            }
+        }
+        Path incoming = layout.incoming();
+        try (Stream<Path> files = Files.walk(incoming)) {
+            files.filter(p -> p.toString().endsWith(".dcm")).forEach(file -> {
+                Path relative = incoming.relativize(file);
+                if (relative.getNameCount() == 5) {
+                    StudyKey study = new StudyKey(relative.getName(0).toString(), relative.getName(1).toString(),
+                            relative.getName(2).toString());
+                    tracker.arrived(study, modified(file));
+                }
+            });
+        }
+    }
+
+    private static Instant modified(Path file) {
+        try {
+            FileTime time = Files.getLastModifiedTime(file);
+            return time.toInstant();
+        } catch (IOException e) {
+            return Instant.now();
+        }
+    }
+}
