@@ -34,6 +34,8 @@ public final class GatewayProcess implements AutoCloseable {
         builder.environment().put("DICOM_GATEWAY_SPOOL_DIR", spool.toString());
         builder.environment().put("DICOM_GATEWAY_SPOOL_MINFREEBYTES", "0");
         builder.environment().put("DICOM_GATEWAY_DEIDENTIFY_SECRETFILE", spool.resolve("private/deidentify.key").toString());
+        builder.environment().put("DICOM_GATEWAY_DESTINATION_LOCAL_DIR", TestGateway.bucketOf(spool).toString());
+        builder.environment().put("DICOM_GATEWAY_METADATA_LOCAL_DIR", TestGateway.metadataOf(spool).toString());
         for (int i = 0; i < environment.length; i += 2) {
             builder.environment().put(environment[i], environment[i + 1]);
         }

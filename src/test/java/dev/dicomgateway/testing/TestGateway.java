@@ -26,17 +26,36 @@ public final class TestGateway {
         return start(spool, all);
     }
 
+    /** The local object store of a test gateway spooling into {@code spool}. */
+    public static Path bucketOf(Path spool) {
+        return spool.resolveSibling(spool.getFileName() + "-bucket");
+    }
+
+    /** The local metadata store of a test gateway spooling into {@code spool}. */
+    public static Path metadataOf(Path spool) {
+        return spool.resolveSibling(spool.getFileName() + "-metadata");
+    }
+
     public static Gateway start(Path spool, String... overrides) throws Exception {
+        return start(spool, null, overrides);
+    }
+
+    /** Starts with {@code destinations} (null: those of the configuration). */
+    public static Gateway start(Path spool, dev.dicomgateway.deliver.Destinations destinations, String... overrides)
+            throws Exception {
         Map<String, String> environment = new HashMap<>(Map.of(
                 "DICOM_GATEWAY_DICOM_BIND", "127.0.0.1",
                 "DICOM_GATEWAY_DICOM_PORT", "0",
                 "DICOM_GATEWAY_HTTP_PORT", "0",
                 "DICOM_GATEWAY_SPOOL_DIR", spool.toString(),
                 "DICOM_GATEWAY_SPOOL_MINFREEBYTES", "0",
-                "DICOM_GATEWAY_DEIDENTIFY_SECRETFILE", spool.resolve("private").resolve("deidentify.key").toString()));
+                "DICOM_GATEWAY_DEIDENTIFY_SECRETFILE", spool.resolve("private").resolve("deidentify.key").toString(),
+                "DICOM_GATEWAY_DESTINATION_LOCAL_DIR", bucketOf(spool).toString(),
+                "DICOM_GATEWAY_METADATA_LOCAL_DIR", metadataOf(spool).toString()));
         for (int i = 0; i < overrides.length; i += 2) {
             environment.put(overrides[i], overrides[i + 1]);
         }
-        return Gateway.start(GatewayConfig.load(null, environment));
+        GatewayConfig config = GatewayConfig.load(null, environment);
+        return destinations == null ? Gateway.start(config) : Gateway.start(config, destinations);
     }
 }

@@ -1,0 +1,145 @@
+package dev.dicomgateway.deliver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dicomgateway.Gateway;
+import dev.dicomgateway.testing.Dcmtk;
+import dev.dicomgateway.testing.TestGateway;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * storescu sends several studies, one with a series that arrives after its study was sealed; once studies are stable
+ * the local bucket holds one archive per batch under sendit's names, each archive (read with GNU tar) holds exactly
+ * its instances, and there is exactly one metadata row per instance pointing at its object and member.
+ */
+class EndToEndDeliveryTest {
+    static final String[] FAST = {"DICOM_GATEWAY_STUDY_STABLEAFTER", "1s", "DICOM_GATEWAY_RETRY_INITIALDELAY", "100ms",
+            "DICOM_GATEWAY_RETRY_MAXDELAY", "500ms"};
+
+    @TempDir
+    Path work;
+
+    @Test
+    void studiesArriveAsArchivesWithOneMetadataRowPerInstance() throws Exception {
+        Path corpus = work.resolve("corpus");
+        Dcmtk.Result made = Dcmtk.run(List.of("/usr/bin/python3", "src/test/resources/deidentify/make_relationship_corpus.py",
+                corpus.toString()));
+        assertEquals(0, made.exitCode(), made.output());
+        Path spool = work.resolve("spool");
+        Path bucket = TestGateway.bucketOf(spool);
+        try (Gateway gateway = TestGateway.start(spool, FAST)) {
+            send(gateway, corpus, "a1_1.dcm", "a1_2.dcm", "b_4.dcm", "c_5.dcm");
+            awaitFiles(bucket, ".tar.gz", 3);
+            send(gateway, corpus, "a2_3.dcm"); // late series of study A: a second batch of the same study
+            awaitFiles(bucket, ".tar.gz", 4);
+            awaitMetadataRows(TestGateway.metadataOf(spool), 5);
+            String metrics = gateway.registry().scrape();
+            assertTrue(metrics.contains("dicom_gateway_studies_sealed_total{gateway=\"gw-1\"} 4.0"), metrics);
+            assertTrue(metrics.contains("dicom_gateway_metadata_rows_total{gateway=\"gw-1\"} 5.0"), metrics);
+            assertTrue(metrics.contains("dicom_gateway_delivery_attempts_total{destination=\"local\",gateway=\"gw-1\",result=\"success\"} 8.0"), metrics);
+        }
+
+        List<Path> archives = files(bucket, ".tar.gz");
+        Map<String, List<String>> membersByObject = new HashMap<>();
+        for (Path archive : archives) {
+            String name = bucket.relativize(archive).toString();
+            assertTrue(name.matches("Collection/DEFAULT/Entity/(E[A-Z2-7]{13})/\\1_\\d{8}_I[A-Z2-7]{13}(_p2)?\\.tar\\.gz"), name);
+            Dcmtk.Result listing = Dcmtk.run(List.of("tar", "tzvf", archive.toString()));
+            assertEquals(0, listing.exitCode(), listing.output());
+            List<String> members = new ArrayList<>();
+            for (String line : listing.output().split("\n")) {
+                assertTrue(line.startsWith("-rw-r--r-- 0/0"), "fixed mode and owner: " + line);
+                assertTrue(line.contains(" 1970-01-01 00:00 "), "fixed mtime: " + line);
+                members.add(line.substring(line.lastIndexOf(' ') + 1));
+            }
+            membersByObject.put(archive.toUri().toString(), members);
+        }
+        assertEquals(1, archives.stream().filter(a -> a.getFileName().toString().endsWith("_p2.tar.gz")).count(), "late series: part 2");
+        assertEquals(List.of(1, 1, 1, 2), membersByObject.values().stream().map(List::size).sorted().toList());
+
+        List<JsonNode> rows = rows(TestGateway.metadataOf(spool));
+        assertEquals(5, rows.size(), "one row per instance");
+        Set<String> sops = new HashSet<>();
+        for (JsonNode row : rows) {
+            sops.add(row.get("SOPInstanceUID").asText());
+            String uri = row.get("object_uri").asText();
+            assertTrue(membersByObject.containsKey(uri), "row points at an object: " + uri);
+            String member = row.get("archive_member").asText();
+            assertTrue(membersByObject.get(uri).contains(member), member + " in " + uri);
+            assertEquals(row.get("SeriesInstanceUID").asText() + "/" + row.get("SOPInstanceUID").asText() + ".dcm", member);
+            assertEquals("STORESCU", row.get("calling_ae").asText());
+            assertEquals("gw-1", row.get("gateway_id").asText());
+            assertEquals(row.get("PatientID").asText(), row.get("entity_id").asText());
+            assertEquals(row.get("AccessionNumber").asText(), row.get("item_id").asText());
+            assertEquals("CT", row.get("metadata").get("00080060").get("Value").get(0).asText(), "DICOM JSON model");
+            assertTrue(!row.get("metadata").has("7FE00010"), "bulk data left out");
+        }
+        assertEquals(5, sops.size());
+        try (Stream<Path> left = Files.walk(spool.resolve("batches"))) {
+            assertEquals(0, left.filter(Files::isRegularFile).count(), "delivered batches leave the spool (keepDelivered 0)");
+        }
+        assertEquals(4, files(spool.resolve("delivered"), ".json").size(), "manifests kept for audit");
+    }
+
+    static void send(Gateway gateway, Path corpus, String... names) throws Exception {
+        List<Path> files = java.util.Arrays.stream(names).map(corpus::resolve).toList();
+        Dcmtk.StoreReport report = Dcmtk.storescu(gateway.dicomPort(), TestGateway.AE_TITLE, "-xe", files);
+        assertEquals(files, report.stored(), report.result().output());
+    }
+
+    static void awaitFiles(Path directory, String suffix, int count) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (files(directory, suffix).size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + count + " " + suffix + " in " + directory + ", found " + files(directory, suffix));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    static void awaitMetadataRows(Path directory, int count) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (rows(directory).size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + count + " metadata rows, found " + rows(directory).size());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    static List<Path> files(Path directory, String suffix) throws Exception {
+        if (!Files.exists(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(directory)) {
+            return walk.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().endsWith(suffix))
+                    .filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+        }
+    }
+
+    static List<JsonNode> rows(Path metadata) throws Exception {
+        List<JsonNode> rows = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (Path file : files(metadata, ".ndjson")) {
+            for (String line : Files.readAllLines(file)) {
+                if (!line.isBlank()) {
+                    rows.add(json.readTree(line));
+                }
+            }
+        }
+        return rows;
+    }
+}
