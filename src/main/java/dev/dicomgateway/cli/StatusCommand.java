@@ -3,18 +3,22 @@ package dev.dicomgateway.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.dicomgateway.config.GatewayConfig;
+import dev.dicomgateway.spool.BatchManifest;
 import dev.dicomgateway.spool.SpoolInventory;
 import dev.dicomgateway.spool.SpoolLayout;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code dicom-gateway status [--json]}: what the spool holds — staged studies, quarantined instances by reason. */
-@Command(name = "status", description = "Show staged studies and instances, and quarantined instances by reason.")
+/** {@code dicom-gateway status [--json]}: open studies, batches per state, failures with reasons, quarantine, backlog age. */
+@Command(name = "status", description = "Show open studies, batches per delivery state, failed batches with reasons, "
+        + "quarantined instances and the age of the oldest undelivered batch.")
 public final class StatusCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
@@ -29,23 +33,34 @@ public final class StatusCommand implements Callable<Integer> {
             return RunCommand.EXIT_CONFIG;
         }
         SpoolLayout layout = new SpoolLayout(settings.spool().dir());
-        SpoolInventory inventory = SpoolInventory.of(layout);
+        SpoolInventory inventory = SpoolInventory.of(layout, Instant.now());
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("spool", layout.root().toString());
-            out.put("staged_studies", inventory.stagedStudies());
-            out.put("staged_instances", inventory.stagedInstances());
+            out.put("open_studies", inventory.openStudies());
+            out.put("open_instances", inventory.openInstances());
+            out.put("batches", inventory.batchesByState());
+            out.put("failed", inventory.failed().stream().map(m -> Map.of("batch", m.batchId, "state", m.state.name(),
+                    "reason", String.valueOf(m.failedReason))).toList());
             out.put("quarantined_instances", inventory.quarantinedInstances());
             out.put("quarantined_by_reason", inventory.quarantinedByReason());
+            out.put("oldest_undelivered_seconds", inventory.oldestUndelivered().toSeconds());
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
             return 0;
         }
-        System.out.println("spool                  " + layout.root());
-        System.out.println("staged studies         " + inventory.stagedStudies());
-        System.out.println("staged instances       " + inventory.stagedInstances());
-        System.out.println("quarantined instances  " + inventory.quarantinedInstances()
+        System.out.println("spool                     " + layout.root());
+        System.out.println("open studies              " + inventory.openStudies() + " (" + inventory.openInstances() + " instances)");
+        System.out.println("batches                   " + (inventory.batchesByState().isEmpty() ? "none" : ""));
+        inventory.batchesByState().forEach((state, count) -> System.out.printf("  %-24s%d%n", state, count));
+        System.out.println("oldest undelivered        " + inventory.oldestUndelivered().toSeconds() + " s");
+        List<BatchManifest> failed = inventory.failed();
+        if (!failed.isEmpty()) {
+            System.out.println("failed batches (fix the cause, then: dicom-gateway retry BATCH | --all)");
+            failed.forEach(m -> System.out.println("  " + m.batchId + " in " + m.state + ": " + m.failedReason));
+        }
+        System.out.println("quarantined instances     " + inventory.quarantinedInstances()
                 + " (possible burned-in text; never uploaded; in " + layout.quarantine() + ")");
-        inventory.quarantinedByReason().forEach((reason, count) -> System.out.printf("  %-21s%d%n", reason, count));
+        inventory.quarantinedByReason().forEach((reason, count) -> System.out.printf("  %-24s%d%n", reason, count));
         return 0;
     }
 }

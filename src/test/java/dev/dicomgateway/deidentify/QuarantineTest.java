@@ -81,7 +81,7 @@ class QuarantineTest {
 
         Path config = Files.writeString(work.resolve("gateway.yaml"), "spool:\n  dir: " + spool + "\n");
         String status = Cli.run("status", "--config", config.toString());
-        assertTrue(status.matches("(?s).*staged instances\\s+3\n.*"), status);
+        assertTrue(status.matches("(?s).*open studies\\s+3 \\(3 instances\\)\n.*"), status);
         assertTrue(status.matches("(?s).*quarantined instances\\s+3 .*"), status);
         assertTrue(status.matches("(?s).*modality_US\\s+1\n.*"), status);
         String json = Cli.run("status", "--json", "--config", config.toString());
