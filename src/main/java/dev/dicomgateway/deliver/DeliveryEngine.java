@@ -99,7 +99,11 @@ public final class DeliveryEngine implements AutoCloseable {
                 String id = batch.getFileName().toString();
                 Path manifestFile = batch.resolve(BatchManifest.FILE_NAME);
                 if (!pending.containsKey(id) && Files.exists(manifestFile)) {
-                    pending.put(id, BatchManifest.read(manifestFile));
+                    BatchManifest manifest = BatchManifest.read(manifestFile);
+                    pending.put(id, manifest);
+                    if (manifest.state != BatchState.SEALED || Files.exists(batch.resolve(BatchDelivery.PACKAGE + ".part"))) {
+                        LOG.info("resuming batch {} at {} (attempt {})", id, manifest.state, manifest.attempts + 1);
+                    }
                 }
             }
         }

@@ -1,0 +1,127 @@
+package dev.dicomgateway.deliver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dicomgateway.dicom.FileMetaInformation;
+import dev.dicomgateway.testing.DataSets;
+import dev.dicomgateway.testing.Dcmtk;
+import dev.dicomgateway.testing.GatewayProcess;
+import dev.dicomgateway.testing.RawScu;
+import dev.dicomgateway.testing.TestGateway;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGKILL the gateway at random moments while it seals, packages and delivers, two dozen times, then let it finish:
+ * every acknowledged instance is delivered exactly once — one archive member, one metadata row — and nothing is left.
+ */
+class DeliveryCrashTest {
+    private static final int STUDIES = 12;
+    private static final int INSTANCES_PER_STUDY = 20;
+    private static final int PIXEL_BYTES = 400 * 1024;
+    private static final int KILLS = 24;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void sigkillDuringPackagingAndDeliveryNeverLosesOrDuplicates() throws Exception {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        List<Path> files = makeInstances(work.resolve("source"), random);
+        Set<String> sops = new HashSet<>();
+        files.forEach(f -> sops.add(f.getFileName().toString().replace(".dcm", "")));
+        Path spool = work.resolve("spool");
+        Path log = work.resolve("gateway.log");
+        String[] settings = environment();
+
+        GatewayProcess first = GatewayProcess.start(spool, log, settings);
+        Dcmtk.StoreReport report = Dcmtk.storescu(first.dicomPort(), "DICOM-GATEWAY", "-xe", files);
+        assertEquals(files.size(), report.stored().size(), report.result().output());
+        first.kill();
+        for (int kill = 0; kill < KILLS; kill++) {
+            GatewayProcess gateway = GatewayProcess.start(spool, log, settings);
+            Thread.sleep(50 + random.nextInt(600));
+            gateway.kill();
+        }
+        try (GatewayProcess last = GatewayProcess.start(spool, log, settings)) {
+            EndToEndDeliveryTest.awaitMetadataRows(TestGateway.metadataOf(spool), files.size());
+            Thread.sleep(500); // let the last batch finish its cleanup
+        }
+
+        String logText = Files.readString(log);
+        int resumed = count(logText, "resuming batch") + count(logText, "interrupted by a stop");
+        System.out.printf("seals: %d, deliveries: %d, batches resumed mid-way after a kill: %d, gateway starts: %d%n",
+                count(logText, "study sealed"), count(logText, "delivered:"), resumed, count(logText, "ready: collection"));
+        assertTrue(resumed > 0, "the kills must interrupt sealing or delivery for this test to mean anything");
+        List<String> members = new ArrayList<>();
+        for (Path archive : EndToEndDeliveryTest.files(TestGateway.bucketOf(spool), ".tar.gz")) {
+            Dcmtk.Result listing = Dcmtk.run(List.of("tar", "tzf", archive.toString()));
+            assertEquals(0, listing.exitCode(), archive + ": " + listing.output());
+            for (String member : listing.output().split("\n")) {
+                members.add(member.substring(member.lastIndexOf('/') + 1).replace(".dcm", ""));
+            }
+        }
+        List<JsonNode> rows = EndToEndDeliveryTest.rows(TestGateway.metadataOf(spool));
+        List<String> rowSops = rows.stream().map(r -> r.get("SOPInstanceUID").asText()).toList();
+        assertEquals(files.size(), members.size(), "archive members (seed " + seed + ")");
+        assertEquals(sops, new HashSet<>(members), "every acknowledged instance in exactly one archive");
+        assertEquals(files.size(), rowSops.size(), "metadata rows");
+        assertEquals(sops, new HashSet<>(rowSops), "exactly one row per instance");
+        assertTrue(EndToEndDeliveryTest.files(spool.resolve("batches"), ".dcm").isEmpty(), "nothing left to deliver");
+        assertTrue(EndToEndDeliveryTest.files(spool.resolve("incoming"), ".dcm").isEmpty());
+        assertTrue(EndToEndDeliveryTest.files(spool.resolve("failed"), ".json").isEmpty());
+    }
+
+    private static int count(String text, String needle) {
+        return text.split(java.util.regex.Pattern.quote(needle), -1).length - 1;
+    }
+
+    private static String[] environment() {
+        List<String> environment = new ArrayList<>(List.of(TestGateway.PASSTHROUGH));
+        environment.addAll(List.of("DICOM_GATEWAY_STUDY_STABLEAFTER", "300ms", "DICOM_GATEWAY_RETRY_INITIALDELAY", "100ms",
+                "DICOM_GATEWAY_RETRY_MAXDELAY", "500ms", "DICOM_GATEWAY_DESTINATION_COMPRESSIONLEVEL", "6"));
+        return environment.toArray(String[]::new);
+    }
+
+    private static List<Path> makeInstances(Path directory, Random random) throws Exception {
+        Files.createDirectories(directory);
+        List<Path> files = new ArrayList<>();
+        byte[] noise = new byte[PIXEL_BYTES];
+        for (int s = 0; s < STUDIES; s++) {
+            for (int i = 0; i < INSTANCES_PER_STUDY; i++) {
+                String sop = "1.2.826.0.1.3680043.10.546." + s + "." + i;
+                random.nextBytes(noise);
+                byte[] header = DataSets.explicitLittleEndian()
+                        .text(0x0008, 0x0016, "UI", RawScu.CT_IMAGE_STORAGE)
+                        .text(0x0008, 0x0018, "UI", sop)
+                        .text(0x0008, 0x0020, "DA", "20240105")
+                        .text(0x0008, 0x0060, "CS", "CT")
+                        .text(0x0010, 0x0020, "LO", "CRASH-" + s)
+                        .text(0x0020, 0x000D, "UI", "1.2.826.0.1.3680043.10.546." + s)
+                        .text(0x0020, 0x000E, "UI", "1.2.826.0.1.3680043.10.546." + s + ".1")
+                        .toByteArray();
+                Path file = directory.resolve(sop + ".dcm");
+                try (OutputStream out = Files.newOutputStream(file)) {
+                    out.write(new FileMetaInformation(RawScu.CT_IMAGE_STORAGE, sop, RawScu.EXPLICIT_LE, "TEST").encode());
+                    out.write(header);
+                    out.write(new byte[] {(byte) 0xE0, 0x7F, 0x10, 0x00, 'O', 'W', 0, 0});
+                    out.write(new byte[] {(byte) PIXEL_BYTES, (byte) (PIXEL_BYTES >>> 8), (byte) (PIXEL_BYTES >>> 16), 0});
+                    out.write(noise);
+                }
+                files.add(file);
+            }
+        }
+        return files;
+    }
+}
