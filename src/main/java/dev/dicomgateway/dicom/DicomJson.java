@@ -84,7 +84,7 @@ public final class DicomJson {
             if (vr.equals("PN")) {
                 values.add(personName(trimmed));
             } else if (NUMBER_VRS.contains(vr) && !trimmed.isEmpty()) {
-                values.add(number(trimmed));
+                values.add(number(trimmed, vr));
             } else {
                 values.add(trimmed);
             }
@@ -104,9 +104,15 @@ public final class DicomJson {
         return name;
     }
 
-    private static Object number(String value) {
+    /** Integers for IS and the integer binary VRs (PixelMed renders some as "1.0"), decimals for DS, FL, FD. */
+    private static Object number(String value, String vr) {
         try {
-            return value.contains(".") || value.contains("e") || value.contains("E") ? Double.valueOf(value) : Long.valueOf(value);
+            double number = Double.parseDouble(value);
+            boolean integral = !vr.equals("DS") && !vr.equals("FL") && !vr.equals("FD");
+            if (integral && number == Math.rint(number) && Math.abs(number) < 9.0e18) {
+                return (long) number;
+            }
+            return number;
         } catch (NumberFormatException e) {
             return value; // a malformed number stays text rather than being lost
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dicomgateway.Gateway;
+import dev.dicomgateway.testing.Cli;
 import dev.dicomgateway.testing.Dcmtk;
 import dev.dicomgateway.testing.TestGateway;
 import java.nio.file.Files;
@@ -86,12 +87,31 @@ class EndToEndDeliveryTest {
             assertEquals(row.get("AccessionNumber").asText(), row.get("item_id").asText());
             assertEquals("CT", row.get("metadata").get("00080060").get("Value").get(0).asText(), "DICOM JSON model");
             assertTrue(!row.get("metadata").has("7FE00010"), "bulk data left out");
+            assertTrue(row.get("InstanceNumber").asText().matches("[1-5]"), "IS as an integer: " + row.get("InstanceNumber"));
+            assertTrue(row.get("metadata").get("00200013").get("Value").get(0).isIntegralNumber());
         }
         assertEquals(5, sops.size());
         try (Stream<Path> left = Files.walk(spool.resolve("batches"))) {
             assertEquals(0, left.filter(Files::isRegularFile).count(), "delivered batches leave the spool (keepDelivered 0)");
         }
         assertEquals(4, files(spool.resolve("delivered"), ".json").size(), "manifests kept for audit");
+
+        // the two queries of seed 002 (Cloud Healthcare API export), with only the table name changed
+        Path config = Files.writeString(work.resolve("gateway.yaml"),
+                "metadata:\n  local:\n    dir: " + TestGateway.metadataOf(spool) + "\n");
+        String patient = rows.stream().filter(r -> r.get("InstanceNumber").asText().equals("1")).findFirst().orElseThrow()
+                .get("PatientID").asText();
+        String paths = Cli.run("query", "--config", config.toString(),
+                "SELECT CONCAT('/dicomWeb/studies/', StudyInstanceUID, '/series/', SeriesInstanceUID, '/instances/', "
+                        + "SOPInstanceUID) as DICOMwebPath FROM dicom WHERE PatientID = '" + patient + "';");
+        assertTrue(paths.contains("(4 rows)"), "patient P1 has four instances: " + paths);
+        assertTrue(paths.lines().filter(l -> l.startsWith("/dicomWeb/studies/2.25.")).count() == 4, paths);
+        String latest = Cli.run("query", "--config", config.toString(),
+                "SELECT MIN(CONCAT(StudyDate, ' ', StudyTime)) as StudyDateTime, MIN(PatientID) as PatientID, "
+                        + "StudyInstanceUID, COUNT(*) as InstanceCount FROM dicom GROUP BY StudyInstanceUID "
+                        + "ORDER BY StudyDateTime DESC LIMIT 20;");
+        List<String> counts = latest.lines().filter(l -> l.matches("\\d{8} .*")).map(l -> l.substring(l.lastIndexOf('|') + 1).trim()).toList();
+        assertEquals(List.of("1", "1", "3"), counts, "three studies, newest first; the late series counts with its study: " + latest);
     }
 
     static void send(Gateway gateway, Path corpus, String... names) throws Exception {
