@@ -50,6 +50,11 @@ public final class SpoolLayout {
         return delivered;
     }
 
+    /** Touched by `dicom-gateway import` so a running gateway re-reads incoming/ for the studies it added. */
+    public Path rescanRequest() {
+        return root.resolve("state").resolve("rescan-incoming");
+    }
+
     /** The last part number given to each study, so a later batch never reuses a delivered name. */
     public Path partNumbers() {
         return parts;

@@ -47,8 +47,11 @@ public final class StudySealer {
                 .register(registry);
     }
 
-    /** Seals every study complete now; returns the new batch ids. */
+    /** Seals every study complete now; returns the new batch ids. Honours a rescan request from `import` first. */
     public List<String> sealCompleteStudies() throws IOException {
+        if (Files.deleteIfExists(layout.rescanRequest())) {
+            registerOpenStudies();
+        }
         Instant now = clock.instant();
         List<String> batches = new ArrayList<>();
         for (StudyKey study : tracker.complete(now)) {
@@ -152,6 +155,11 @@ public final class StudySealer {
                 LOG.info("completed the seal of batch {} interrupted by a stop", batch.getFileName());
             }
         }
+        registerOpenStudies();
+    }
+
+    /** Registers every study in incoming/ with the times of its files (start-up, and after an import). */
+    private void registerOpenStudies() throws IOException {
         Path incoming = layout.incoming();
         try (Stream<Path> files = Files.walk(incoming)) {
             files.filter(p -> p.toString().endsWith(".dcm")).forEach(file -> {

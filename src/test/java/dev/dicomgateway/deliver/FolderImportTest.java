@@ -1,0 +1,46 @@
+package dev.dicomgateway.deliver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dicomgateway.Gateway;
+import dev.dicomgateway.testing.Cli;
+import dev.dicomgateway.testing.Dcmtk;
+import dev.dicomgateway.testing.TestGateway;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `import DIR` feeds a folder through de-identification and the spool; the running gateway delivers it. */
+class FolderImportTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void importedFolderIsDeidentifiedAndDeliveredByTheRunningGateway() throws Exception {
+        Path folder = work.resolve("archive");
+        Dcmtk.Result made = Dcmtk.run(List.of("/usr/bin/python3", "src/test/resources/deidentify/make_relationship_corpus.py",
+                folder.toString()));
+        assertEquals(0, made.exitCode(), made.output());
+        Files.writeString(folder.resolve("README.txt"), "not DICOM");
+        Path spool = work.resolve("spool");
+        Path config = Files.writeString(work.resolve("gateway.yaml"), String.join("\n",
+                "spool:", "  dir: " + spool, "deidentify:", "  secretFile: " + spool.resolve("private/deidentify.key"), ""));
+        try (Gateway gateway = TestGateway.start(spool, EndToEndDeliveryTest.FAST)) {
+            Cli.Output output = Cli.execute("import", "--config", config.toString(), folder.toString());
+            assertEquals(3, output.exitCode(), "exit 3 when some files were skipped: " + output.out() + output.err());
+            assertTrue(output.out().contains("staged 5 instance(s)"), output.out());
+            assertTrue(output.out().contains("skipped 1: not a DICOM Part 10 file"), output.out());
+            EndToEndDeliveryTest.awaitMetadataRows(TestGateway.metadataOf(spool), 5);
+        }
+        assertEquals(3, EndToEndDeliveryTest.files(TestGateway.bucketOf(spool), ".tar.gz").size(), "three studies");
+        List<String> calling = EndToEndDeliveryTest.rows(TestGateway.metadataOf(spool)).stream()
+                .map(r -> r.get("calling_ae").asText()).distinct().toList();
+        assertEquals(List.of("IMPORT"), calling);
+        byte[] archives = Files.readAllBytes(EndToEndDeliveryTest.files(TestGateway.bucketOf(spool), ".tar.gz").get(0));
+        assertTrue(archives.length > 0);
+        assertTrue(Files.exists(folder.resolve("a1_1.dcm")), "the source folder is left as it was");
+    }
+}
