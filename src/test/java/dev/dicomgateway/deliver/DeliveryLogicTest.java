@@ -1,0 +1,65 @@
+package dev.dicomgateway.deliver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Backoff, object names and archive determinism: the pure parts of delivery. */
+class DeliveryLogicTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void backoffGrowsWithJitterUpToMaxDelayAndRetriesForeverByDefault() {
+        RetrySchedule schedule = new RetrySchedule(Duration.ofSeconds(10), Duration.ofMinutes(30), 0, new Random(7));
+        for (int attempt = 1; attempt <= 20; attempt++) {
+            long ceiling = Math.min(30 * 60_000L, 10_000L << Math.min(attempt - 1, 30));
+            long delay = schedule.delayAfter(attempt).toMillis();
+            assertTrue(delay >= ceiling / 2 && delay <= ceiling, "attempt " + attempt + ": " + delay);
+        }
+        assertFalse(schedule.exhausted(1_000_000));
+        assertTrue(new RetrySchedule(Duration.ofSeconds(1), Duration.ofSeconds(2), 3, new Random()).exhausted(3));
+    }
+
+    @Test
+    void defaultTemplateGivesSenditNames() {
+        ObjectNameTemplate template = new ObjectNameTemplate("Collection/{collection}/Entity/{entity}/{entity}_{studyDate}_{item}{part}.tar.gz");
+        Map<String, String> values = Map.of("collection", "IRB1", "entity", "EABC", "studyDate", "20240102", "item", "IXYZ",
+                "part", ObjectNameTemplate.partSuffix(1));
+        assertEquals("Collection/IRB1/Entity/EABC/EABC_20240102_IXYZ.tar.gz", template.render(values));
+        assertEquals("_p2", ObjectNameTemplate.partSuffix(2));
+    }
+
+    @Test
+    void sameBatchAlwaysPackagesToTheSameBytes() throws Exception {
+        Path a = Files.write(dir.resolve("a.dcm"), new byte[] {1, 2, 3});
+        Path b = Files.write(dir.resolve("b.dcm"), new byte[700]);
+        List<StudyArchive.Member> members = List.of(new StudyArchive.Member("1.2/a.dcm", a), new StudyArchive.Member("1.2/b.dcm", b));
+        Checksums first = StudyArchive.write(members, dir.resolve("one.tar.gz"), 6);
+        Files.setLastModifiedTime(a, java.nio.file.attribute.FileTime.fromMillis(0)); // file times must not matter
+        Checksums second = StudyArchive.write(members, dir.resolve("two.tar.gz"), 6);
+        assertEquals(first, second);
+        assertEquals(Files.size(dir.resolve("one.tar.gz")), first.size());
+        assertEquals(first, Checksums.of(dir.resolve("two.tar.gz")), "checksums computed while writing match the file");
+    }
+
+    @Test
+    void longMemberNamesUseTheUstarPrefix() throws Exception {
+        String series = "1.2.840.113619.2.55.3.604688119.969.1268071029.320.4.1234567890123456789012345";
+        String name = series + "/1.2.840.113619.2.55.3.604688119.969.1268071029.320.4.99999999.dcm";
+        Path file = Files.write(dir.resolve("x.dcm"), new byte[] {9});
+        StudyArchive.write(List.of(new StudyArchive.Member(name, file)), dir.resolve("long.tar.gz"), 1);
+        dev.dicomgateway.testing.Dcmtk.Result listing = dev.dicomgateway.testing.Dcmtk.run(
+                List.of("tar", "tzf", dir.resolve("long.tar.gz").toString()));
+        assertEquals(name, listing.output().trim(), "GNU tar reads the full name back");
+    }
+}
