@@ -32,6 +32,31 @@ class GatewayConfigTest {
         assertEquals(1073741824L, config.spool().minFreeBytes());
         assertEquals("127.0.0.1", config.http().bind());
         assertEquals(8080, config.http().port());
+        assertEquals(Duration.ofSeconds(60), config.study().stableAfter());
+        assertEquals(Duration.ofMinutes(90), config.study().maxOpen());
+        assertEquals("local", config.destination().type());
+        assertEquals(Path.of("./var/bucket"), config.destination().localDir());
+        assertEquals("study-archive", config.destination().layout());
+        assertEquals("Collection/{collection}/Entity/{entity}/{entity}_{studyDate}_{item}{part}.tar.gz",
+                config.destination().objectTemplate());
+        assertEquals("local", config.metadata().type());
+        assertEquals(Path.of("./var/metadata"), config.metadata().localDir());
+        assertEquals(Duration.ofSeconds(10), config.retry().initialDelay());
+        assertEquals(Duration.ofMinutes(30), config.retry().maxDelay());
+        assertEquals(0, config.retry().maxAttempts());
+        assertEquals(2, config.deliverWorkers());
+        assertEquals(0, config.spool().maxBytes());
+        assertEquals(Duration.ZERO, config.spool().keepDelivered());
+        assertTrue(config.deidentify().enabled());
+    }
+
+    @Test
+    void deliveryKeysAreValidated() {
+        assertInvalid(Map.of("DICOM_GATEWAY_DESTINATION_OBJECTTEMPLATE", "x/{patientName}.tar.gz"), "destination.objectTemplate", "{patientName}");
+        assertInvalid(Map.of("DICOM_GATEWAY_DESTINATION_TYPE", "s3"), "destination.type", "local, gcs");
+        assertInvalid(Map.of("DICOM_GATEWAY_DESTINATION_LAYOUT", "zip"), "destination.layout", "study-archive");
+        assertInvalid(Map.of("DICOM_GATEWAY_RETRY_MAXDELAY", "1s"), "retry.maxDelay", "retry.initialDelay");
+        assertInvalid(Map.of("DICOM_GATEWAY_DEIDENTIFY_ENTITYPREFIX", "PATIENT"), "deidentify.entityPrefix", "3");
     }
 
     @Test
