@@ -5,7 +5,6 @@ import dev.dicomgateway.dicom.UnreadableDataSetException;
 import dev.dicomgateway.spool.BatchManifest;
 import dev.dicomgateway.spool.BatchState;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +19,7 @@ import java.util.Map;
  */
 final class BatchDelivery {
     static final String PACKAGE = "package.tar.gz";
-    static final String FILES = "files";
+    static final String FILES = BatchManifest.FILES_DIRECTORY;
 
     private final GatewayConfig config;
     private final Destinations destinations;
@@ -67,7 +66,9 @@ final class BatchDelivery {
         } else {
             for (BatchManifest.Instance instance : manifest.instances) {
                 Checksums checksums = Checksums.of(files.resolve(instance.file()));
-                String name = instanceNames.render(names(manifest, studyDate, instance));
+                Map<String, String> values = names(manifest, studyDate, instance);
+                values.put("study", studyInstanceUid(files.resolve(instance.file()), manifest.item));
+                String name = instanceNames.render(values);
                 objects.add(new BatchManifest.StoredObject(name, FILES + "/" + instance.file(), checksums.size(),
                         checksums.crc32c(), checksums.md5(), null));
             }
@@ -118,7 +119,6 @@ final class BatchDelivery {
         values.put("item", manifest.item);
         values.put("studyDate", studyDate);
         values.put("part", ObjectNameTemplate.partSuffix(manifest.part));
-        values.put("study", manifest.item);
         if (instance != null) {
             values.put("series", instance.series());
             values.put("sop", instance.sop());
@@ -144,7 +144,17 @@ final class BatchDelivery {
         return "00000000";
     }
 
-    static boolean hasFiles(Path batch) {
-        return Files.isDirectory(batch.resolve(FILES));
+    /** The instance's (de-identified) Study Instance UID, or {@code fallback} if it cannot be read. */
+    private static String studyInstanceUid(Path file, String fallback) throws IOException {
+        try {
+            Object element = dev.dicomgateway.dicom.DicomJson.read(file).get("0020000D");
+            if (element instanceof Map<?, ?> map && map.get("Value") instanceof List<?> values && !values.isEmpty()) {
+                return values.get(0).toString();
+            }
+        } catch (UnreadableDataSetException e) {
+            return fallback;
+        }
+        return fallback;
     }
+
 }

@@ -52,6 +52,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
     private volatile long failedCount;
+    private Instant lastPurge = Instant.EPOCH;
 
     public DeliveryEngine(GatewayConfig config, Spool spool, Destinations destinations, Clock clock, MeterRegistry registry) {
         this.config = config;
@@ -75,6 +76,9 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private void tick() {
         try {
+            if (Duration.between(lastPurge, clock.instant()).toHours() >= 1) {
+                purgeOldManifests();
+            }
             spool.sealer().sealCompleteStudies();
             scan();
             Instant now = clock.instant();
@@ -205,6 +209,7 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     private void purgeOldManifests() throws IOException {
+        lastPurge = clock.instant();
         Instant cutoff = clock.instant().minus(config.spool().keepManifests());
         try (DirectoryStream<Path> manifests = Files.newDirectoryStream(layout.delivered())) {
             for (Path manifest : manifests) {

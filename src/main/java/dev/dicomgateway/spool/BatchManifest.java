@@ -16,6 +16,8 @@ import java.util.List;
 public final class BatchManifest {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     public static final String FILE_NAME = "manifest.json";
+    /** The batch's instances live in this directory next to the manifest: files/<series>/<sop>.dcm. */
+    public static final String FILES_DIRECTORY = "files";
 
     /** One staged instance: its path relative to the batch's files/ directory. */
     public record Instance(String series, String sop, String file, long bytes, String receivedAt, String callingAe) {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StudySealer {
     private static final Logger LOG = LoggerFactory.getLogger(StudySealer.class);
-    static final String FILES = "files";
+    private static final String FILES = BatchManifest.FILES_DIRECTORY;
     /** Written into a batch directory before its files move in, so a seal cut short can be completed. */
     private static final String STUDY_KEY = "study.key";
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.dicomgateway.dicom.FileMetaInformation;
 import dev.dicomgateway.testing.DataSets;
 import dev.dicomgateway.testing.Dcmtk;
+import dev.dicomgateway.testing.Delivered;
 import dev.dicomgateway.testing.GatewayProcess;
 import dev.dicomgateway.testing.StagedFiles;
 import java.io.OutputStream;
@@ -68,7 +69,8 @@ class LargeInstanceTest {
         Path spool = work.resolve("spool");
         Path log = work.resolve("gateway.log");
         long started = System.nanoTime();
-        try (GatewayProcess gateway = GatewayProcess.start(spool, log)) { // -Xmx256m, de-identification on
+        String[] slowToSeal = {"DICOM_GATEWAY_STUDY_STABLEAFTER", "1h"};
+        try (GatewayProcess gateway = GatewayProcess.start(spool, log, slowToSeal)) { // -Xmx256m, de-identification on
             Dcmtk.StoreReport report = Dcmtk.storescu(gateway.dicomPort(), "DICOM-GATEWAY", "-xe", List.of(source));
             assertEquals(List.of(source), report.stored(), report.result().output() + Files.readString(log));
         }
@@ -76,10 +78,25 @@ class LargeInstanceTest {
         List<Path> staged = StagedFiles.under(spool);
         assertEquals(1, staged.size());
         long element = 12 + PIXEL_BYTES; // the pixel data element closes both files
-        assertEquals(tailDigest(source, element), tailDigest(staged.get(0), element), "pixel data byte-identical");
+        String pixels = tailDigest(source, element);
+        assertEquals(pixels, tailDigest(staged.get(0), element), "pixel data byte-identical");
         assertFalse(StagedFiles.contains(Files.readAllBytes(headOf(staged.get(0))), "BIG-PATIENT-1".getBytes()));
-        assertFalse(Files.readString(log).contains("OutOfMemoryError"));
         Files.delete(source);
+
+        // the same heap cap packages and delivers it: sealing, tar.gz and metadata all stream
+        long packaging = System.nanoTime();
+        try (GatewayProcess gateway = GatewayProcess.start(spool, log, "DICOM_GATEWAY_STUDY_STABLEAFTER", "100ms")) {
+            Delivered.awaitMetadataRows(dev.dicomgateway.testing.TestGateway.metadataOf(spool), 1);
+        }
+        System.out.printf("1 GiB study sealed, packaged and delivered in %.1f s%n", (System.nanoTime() - packaging) / 1e9);
+        List<Path> archives = Delivered.files(dev.dicomgateway.testing.TestGateway.bucketOf(spool), ".tar.gz");
+        assertEquals(1, archives.size());
+        assertFalse(Files.readString(log).contains("OutOfMemoryError"));
+        Process tar = new ProcessBuilder("bash", "-c", "tar xzOf '" + archives.get(0) + "' | tail -c " + element + " | sha256sum")
+                .redirectErrorStream(true).start();
+        String extracted = new String(tar.getInputStream().readAllBytes()).split(" ")[0];
+        assertEquals(0, tar.waitFor());
+        assertEquals(pixels, extracted, "the archived instance carries the same pixel data");
     }
 
     private Path headOf(Path file) throws Exception {

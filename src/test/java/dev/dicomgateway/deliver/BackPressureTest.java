@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dicomgateway.Gateway;
 import dev.dicomgateway.testing.Dcmtk;
+import dev.dicomgateway.testing.Delivered;
 import dev.dicomgateway.testing.TestGateway;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +37,7 @@ class BackPressureTest {
             assertTrue(gateway.registry().scrape().contains("reason=\"spool_full\"} 1.0"));
 
             store.failuresLeft.set(0); // the destination is back
-            EndToEndDeliveryTest.awaitMetadataRows(TestGateway.metadataOf(spool), 2);
+            Delivered.awaitMetadataRows(TestGateway.metadataOf(spool), 2);
             long deadline = System.nanoTime() + 20_000_000_000L;
             Dcmtk.StoreReport accepted;
             do {
@@ -44,8 +45,8 @@ class BackPressureTest {
                 accepted = Dcmtk.storescu(gateway.dicomPort(), TestGateway.AE_TITLE, "-xe", List.of(third));
             } while (!accepted.stored().contains(third) && System.nanoTime() < deadline);
             assertEquals(List.of(third), accepted.stored(), "accepted again once delivery freed the spool");
-            EndToEndDeliveryTest.awaitMetadataRows(TestGateway.metadataOf(spool), 3);
+            Delivered.awaitMetadataRows(TestGateway.metadataOf(spool), 3);
         }
-        assertEquals(2, EndToEndDeliveryTest.files(TestGateway.bucketOf(spool), ".tar.gz").size(), "nothing was dropped");
+        assertEquals(2, Delivered.files(TestGateway.bucketOf(spool), ".tar.gz").size(), "nothing was dropped");
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dicomgateway.dicom.FileMetaInformation;
 import dev.dicomgateway.testing.DataSets;
 import dev.dicomgateway.testing.Dcmtk;
+import dev.dicomgateway.testing.Delivered;
 import dev.dicomgateway.testing.GatewayProcess;
 import dev.dicomgateway.testing.RawScu;
 import dev.dicomgateway.testing.TestGateway;
@@ -55,7 +56,7 @@ class DeliveryCrashTest {
             gateway.kill();
         }
         try (GatewayProcess last = GatewayProcess.start(spool, log, settings)) {
-            EndToEndDeliveryTest.awaitMetadataRows(TestGateway.metadataOf(spool), files.size());
+            Delivered.awaitMetadataRows(TestGateway.metadataOf(spool), files.size());
             Thread.sleep(500); // let the last batch finish its cleanup
         }
 
@@ -65,22 +66,22 @@ class DeliveryCrashTest {
                 count(logText, "study sealed"), count(logText, "delivered:"), resumed, count(logText, "ready: collection"));
         assertTrue(resumed > 0, "the kills must interrupt sealing or delivery for this test to mean anything");
         List<String> members = new ArrayList<>();
-        for (Path archive : EndToEndDeliveryTest.files(TestGateway.bucketOf(spool), ".tar.gz")) {
+        for (Path archive : Delivered.files(TestGateway.bucketOf(spool), ".tar.gz")) {
             Dcmtk.Result listing = Dcmtk.run(List.of("tar", "tzf", archive.toString()));
             assertEquals(0, listing.exitCode(), archive + ": " + listing.output());
             for (String member : listing.output().split("\n")) {
                 members.add(member.substring(member.lastIndexOf('/') + 1).replace(".dcm", ""));
             }
         }
-        List<JsonNode> rows = EndToEndDeliveryTest.rows(TestGateway.metadataOf(spool));
+        List<JsonNode> rows = Delivered.rows(TestGateway.metadataOf(spool));
         List<String> rowSops = rows.stream().map(r -> r.get("SOPInstanceUID").asText()).toList();
         assertEquals(files.size(), members.size(), "archive members (seed " + seed + ")");
         assertEquals(sops, new HashSet<>(members), "every acknowledged instance in exactly one archive");
         assertEquals(files.size(), rowSops.size(), "metadata rows");
         assertEquals(sops, new HashSet<>(rowSops), "exactly one row per instance");
-        assertTrue(EndToEndDeliveryTest.files(spool.resolve("batches"), ".dcm").isEmpty(), "nothing left to deliver");
-        assertTrue(EndToEndDeliveryTest.files(spool.resolve("incoming"), ".dcm").isEmpty());
-        assertTrue(EndToEndDeliveryTest.files(spool.resolve("failed"), ".json").isEmpty());
+        assertTrue(Delivered.files(spool.resolve("batches"), ".dcm").isEmpty(), "nothing left to deliver");
+        assertTrue(Delivered.files(spool.resolve("incoming"), ".dcm").isEmpty());
+        assertTrue(Delivered.files(spool.resolve("failed"), ".json").isEmpty());
     }
 
     private static int count(String text, String needle) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dicomgateway.Gateway;
 import dev.dicomgateway.testing.Cli;
 import dev.dicomgateway.testing.Dcmtk;
+import dev.dicomgateway.testing.Delivered;
 import dev.dicomgateway.testing.TestGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,17 +44,17 @@ class EndToEndDeliveryTest {
         Path bucket = TestGateway.bucketOf(spool);
         try (Gateway gateway = TestGateway.start(spool, FAST)) {
             send(gateway, corpus, "a1_1.dcm", "a1_2.dcm", "b_4.dcm", "c_5.dcm");
-            awaitFiles(bucket, ".tar.gz", 3);
+            Delivered.awaitFiles(bucket, ".tar.gz", 3);
             send(gateway, corpus, "a2_3.dcm"); // late series of study A: a second batch of the same study
-            awaitFiles(bucket, ".tar.gz", 4);
-            awaitMetadataRows(TestGateway.metadataOf(spool), 5);
+            Delivered.awaitFiles(bucket, ".tar.gz", 4);
+            Delivered.awaitMetadataRows(TestGateway.metadataOf(spool), 5);
             String metrics = gateway.registry().scrape();
             assertTrue(metrics.contains("dicom_gateway_studies_sealed_total{gateway=\"gw-1\"} 4.0"), metrics);
             assertTrue(metrics.contains("dicom_gateway_metadata_rows_total{gateway=\"gw-1\"} 5.0"), metrics);
             assertTrue(metrics.contains("dicom_gateway_delivery_attempts_total{destination=\"local\",gateway=\"gw-1\",result=\"success\"} 8.0"), metrics);
         }
 
-        List<Path> archives = files(bucket, ".tar.gz");
+        List<Path> archives = Delivered.files(bucket, ".tar.gz");
         Map<String, List<String>> membersByObject = new HashMap<>();
         for (Path archive : archives) {
             String name = bucket.relativize(archive).toString();
@@ -71,7 +72,7 @@ class EndToEndDeliveryTest {
         assertEquals(1, archives.stream().filter(a -> a.getFileName().toString().endsWith("_p2.tar.gz")).count(), "late series: part 2");
         assertEquals(List.of(1, 1, 1, 2), membersByObject.values().stream().map(List::size).sorted().toList());
 
-        List<JsonNode> rows = rows(TestGateway.metadataOf(spool));
+        List<JsonNode> rows = Delivered.rows(TestGateway.metadataOf(spool));
         assertEquals(5, rows.size(), "one row per instance");
         Set<String> sops = new HashSet<>();
         for (JsonNode row : rows) {
@@ -94,7 +95,7 @@ class EndToEndDeliveryTest {
         try (Stream<Path> left = Files.walk(spool.resolve("batches"))) {
             assertEquals(0, left.filter(Files::isRegularFile).count(), "delivered batches leave the spool (keepDelivered 0)");
         }
-        assertEquals(4, files(spool.resolve("delivered"), ".json").size(), "manifests kept for audit");
+        assertEquals(4, Delivered.files(spool.resolve("delivered"), ".json").size(), "manifests kept for audit");
 
         // the two queries of seed 002 (Cloud Healthcare API export), with only the table name changed
         Path config = Files.writeString(work.resolve("gateway.yaml"),
@@ -114,52 +115,55 @@ class EndToEndDeliveryTest {
         assertEquals(List.of("1", "1", "3"), counts, "three studies, newest first; the late series counts with its study: " + latest);
     }
 
+    @Test
+    void instancesLayoutDeliversOneObjectPerInstance() throws Exception {
+        Path corpus = work.resolve("corpus");
+        assertEquals(0, Dcmtk.run(List.of("/usr/bin/python3", "src/test/resources/deidentify/make_relationship_corpus.py",
+                corpus.toString())).exitCode());
+        Path spool = work.resolve("spool");
+        List<String> settings = new ArrayList<>(List.of(FAST));
+        settings.addAll(List.of("DICOM_GATEWAY_DESTINATION_LAYOUT", "instances"));
+        try (Gateway gateway = TestGateway.start(spool, settings.toArray(String[]::new))) {
+            send(gateway, corpus, "a1_1.dcm", "a1_2.dcm", "c_5.dcm");
+            Delivered.awaitMetadataRows(TestGateway.metadataOf(spool), 3);
+        }
+        Path bucket = TestGateway.bucketOf(spool);
+        List<Path> objects = Delivered.files(bucket, ".dcm");
+        assertEquals(3, objects.size());
+        for (JsonNode row : Delivered.rows(TestGateway.metadataOf(spool))) {
+            String expected = "Collection/DEFAULT/Entity/" + row.get("entity_id").asText() + "/" + row.get("StudyInstanceUID").asText()
+                    + "/" + row.get("SeriesInstanceUID").asText() + "/" + row.get("SOPInstanceUID").asText() + ".dcm";
+            assertEquals(bucket.resolve(expected).toUri().toString(), row.get("object_uri").asText());
+            assertTrue(row.get("archive_member").isNull(), "no archive member in the instances layout");
+            assertEquals(Files.size(bucket.resolve(expected)), row.get("object_size").asLong());
+        }
+    }
+
+    @Test
+    void restartNeitherForgetsAnOpenStudyNorSealsItEarly() throws Exception {
+        Path corpus = work.resolve("corpus");
+        assertEquals(0, Dcmtk.run(List.of("/usr/bin/python3", "src/test/resources/deidentify/make_relationship_corpus.py",
+                corpus.toString())).exitCode());
+        Path spool = work.resolve("spool");
+        String[] stableAfter4s = {"DICOM_GATEWAY_STUDY_STABLEAFTER", "4s"};
+        long sent;
+        try (Gateway gateway = TestGateway.start(spool, stableAfter4s)) {
+            send(gateway, corpus, "c_5.dcm");
+            sent = System.nanoTime();
+        }
+        try (Gateway restarted = TestGateway.start(spool, stableAfter4s)) {
+            Thread.sleep(Math.max(0, 2_000 - (System.nanoTime() - sent) / 1_000_000));
+            assertEquals(0, Delivered.files(spool.resolve("batches"), "manifest.json").size(), "not sealed early");
+            assertTrue(restarted.registry().scrape().contains("dicom_gateway_studies_open{gateway=\"gw-1\"} 1.0"),
+                    "the open study survived the restart");
+            Delivered.awaitMetadataRows(TestGateway.metadataOf(spool), 1);
+            assertTrue((System.nanoTime() - sent) / 1_000_000 >= 4_000, "sealed only after stableAfter");
+        }
+    }
+
     static void send(Gateway gateway, Path corpus, String... names) throws Exception {
         List<Path> files = java.util.Arrays.stream(names).map(corpus::resolve).toList();
         Dcmtk.StoreReport report = Dcmtk.storescu(gateway.dicomPort(), TestGateway.AE_TITLE, "-xe", files);
         assertEquals(files, report.stored(), report.result().output());
-    }
-
-    static void awaitFiles(Path directory, String suffix, int count) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (files(directory, suffix).size() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected " + count + " " + suffix + " in " + directory + ", found " + files(directory, suffix));
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    static void awaitMetadataRows(Path directory, int count) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (rows(directory).size() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected " + count + " metadata rows, found " + rows(directory).size());
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    static List<Path> files(Path directory, String suffix) throws Exception {
-        if (!Files.exists(directory)) {
-            return List.of();
-        }
-        try (Stream<Path> walk = Files.walk(directory)) {
-            return walk.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().endsWith(suffix))
-                    .filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
-        }
-    }
-
-    static List<JsonNode> rows(Path metadata) throws Exception {
-        List<JsonNode> rows = new ArrayList<>();
-        ObjectMapper json = new ObjectMapper();
-        for (Path file : files(metadata, ".ndjson")) {
-            for (String line : Files.readAllLines(file)) {
-                if (!line.isBlank()) {
-                    rows.add(json.readTree(line));
-                }
-            }
-        }
-        return rows;
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dicomgateway.Gateway;
 import dev.dicomgateway.testing.Cli;
 import dev.dicomgateway.testing.Dcmtk;
+import dev.dicomgateway.testing.Delivered;
 import dev.dicomgateway.testing.TestGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,13 +34,13 @@ class FolderImportTest {
             assertEquals(3, output.exitCode(), "exit 3 when some files were skipped: " + output.out() + output.err());
             assertTrue(output.out().contains("staged 5 instance(s)"), output.out());
             assertTrue(output.out().contains("skipped 1: not a DICOM Part 10 file"), output.out());
-            EndToEndDeliveryTest.awaitMetadataRows(TestGateway.metadataOf(spool), 5);
+            Delivered.awaitMetadataRows(TestGateway.metadataOf(spool), 5);
         }
-        assertEquals(3, EndToEndDeliveryTest.files(TestGateway.bucketOf(spool), ".tar.gz").size(), "three studies");
-        List<String> calling = EndToEndDeliveryTest.rows(TestGateway.metadataOf(spool)).stream()
+        assertEquals(3, Delivered.files(TestGateway.bucketOf(spool), ".tar.gz").size(), "three studies");
+        List<String> calling = Delivered.rows(TestGateway.metadataOf(spool)).stream()
                 .map(r -> r.get("calling_ae").asText()).distinct().toList();
         assertEquals(List.of("IMPORT"), calling);
-        byte[] archives = Files.readAllBytes(EndToEndDeliveryTest.files(TestGateway.bucketOf(spool), ".tar.gz").get(0));
+        byte[] archives = Files.readAllBytes(Delivered.files(TestGateway.bucketOf(spool), ".tar.gz").get(0));
         assertTrue(archives.length > 0);
         assertTrue(Files.exists(folder.resolve("a1_1.dcm")), "the source folder is left as it was");
     }

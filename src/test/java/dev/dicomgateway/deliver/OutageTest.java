@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dicomgateway.Gateway;
 import dev.dicomgateway.testing.Cli;
 import dev.dicomgateway.testing.Dcmtk;
+import dev.dicomgateway.testing.Delivered;
 import dev.dicomgateway.testing.TestGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,13 +74,13 @@ class OutageTest {
         try (Gateway gateway = TestGateway.start(spool, new Destinations(store,
                 new NdjsonMetadataStore(TestGateway.metadataOf(spool))), EndToEndDeliveryTest.FAST)) {
             EndToEndDeliveryTest.send(gateway, corpus, "a1_1.dcm", "a1_2.dcm", "a2_3.dcm", "b_4.dcm", "c_5.dcm");
-            EndToEndDeliveryTest.awaitMetadataRows(TestGateway.metadataOf(spool), 5);
+            Delivered.awaitMetadataRows(TestGateway.metadataOf(spool), 5);
             assertTrue(store.calls.get() >= 6 + 3, "the failed attempts were retried: " + store.calls.get());
             String metrics = gateway.registry().scrape();
             assertTrue(metrics.contains("result=\"transient\"} 6.0"), metrics);
         }
-        assertEquals(3, EndToEndDeliveryTest.files(TestGateway.bucketOf(spool), ".tar.gz").size());
-        assertEquals(5, EndToEndDeliveryTest.rows(TestGateway.metadataOf(spool)).size(), "no duplicate rows");
+        assertEquals(3, Delivered.files(TestGateway.bucketOf(spool), ".tar.gz").size());
+        assertEquals(5, Delivered.rows(TestGateway.metadataOf(spool)).size(), "no duplicate rows");
     }
 
     @Test
@@ -92,16 +93,16 @@ class OutageTest {
         try (Gateway gateway = TestGateway.start(spool, new Destinations(store,
                 new NdjsonMetadataStore(TestGateway.metadataOf(spool))), EndToEndDeliveryTest.FAST)) {
             EndToEndDeliveryTest.send(gateway, corpus, "c_5.dcm");
-            EndToEndDeliveryTest.awaitFiles(spool.resolve("failed"), ".json", 1);
+            Delivered.awaitFiles(spool.resolve("failed"), ".json", 1);
             String status = Cli.run("status", "--config", config.toString());
             assertTrue(status.contains("403 Forbidden"), "status shows the reason: " + status);
-            assertEquals(0, EndToEndDeliveryTest.files(TestGateway.bucketOf(spool), ".tar.gz").size());
+            assertEquals(0, Delivered.files(TestGateway.bucketOf(spool), ".tar.gz").size());
 
             String retried = Cli.run("retry", "--all", "--config", config.toString());
             assertTrue(retried.startsWith("retrying "), retried);
-            EndToEndDeliveryTest.awaitMetadataRows(TestGateway.metadataOf(spool), 1);
+            Delivered.awaitMetadataRows(TestGateway.metadataOf(spool), 1);
         }
-        assertEquals(1, EndToEndDeliveryTest.files(TestGateway.bucketOf(spool), ".tar.gz").size());
-        assertEquals(0, EndToEndDeliveryTest.files(spool.resolve("failed"), ".json").size());
+        assertEquals(1, Delivered.files(TestGateway.bucketOf(spool), ".tar.gz").size());
+        assertEquals(0, Delivered.files(spool.resolve("failed"), ".json").size());
     }
 }
