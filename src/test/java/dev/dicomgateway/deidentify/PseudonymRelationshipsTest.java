@@ -9,6 +9,7 @@ import dev.dicomgateway.Gateway;
 import dev.dicomgateway.testing.DicomSummary;
 import dev.dicomgateway.testing.Cli;
 import dev.dicomgateway.testing.Dcmtk;
+import dev.dicomgateway.testing.RelationshipCorpus;
 import dev.dicomgateway.testing.StagedFiles;
 import dev.dicomgateway.testing.TestGateway;
 import java.nio.charset.StandardCharsets;
@@ -37,9 +38,7 @@ class PseudonymRelationshipsTest {
     @BeforeEach
     void makeCorpus() throws Exception {
         corpus = work.resolve("corpus");
-        Dcmtk.Result made = Dcmtk.run(List.of("/usr/bin/python3", "src/test/resources/deidentify/make_relationship_corpus.py",
-                corpus.toString()));
-        assertEquals(0, made.exitCode(), made.output());
+        RelationshipCorpus.make(corpus);
     }
 
     @Test

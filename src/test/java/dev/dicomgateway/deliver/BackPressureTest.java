@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dicomgateway.Gateway;
 import dev.dicomgateway.testing.Dcmtk;
+import dev.dicomgateway.testing.RelationshipCorpus;
 import dev.dicomgateway.testing.Delivered;
 import dev.dicomgateway.testing.TestGateway;
 import java.nio.file.Path;
@@ -20,9 +21,7 @@ class BackPressureTest {
     @Test
     void fullSpoolRefusesWithOutOfResourcesAndRecovers() throws Exception {
         Path corpus = work.resolve("corpus");
-        Dcmtk.Result made = Dcmtk.run(List.of("/usr/bin/python3", "src/test/resources/deidentify/make_relationship_corpus.py",
-                corpus.toString()));
-        assertEquals(0, made.exitCode(), made.output());
+        RelationshipCorpus.make(corpus);
         Path spool = work.resolve("spool");
         OutageTest.UnreliableStore store = new OutageTest.UnreliableStore(new LocalDirectoryStore(TestGateway.bucketOf(spool)));
         store.failuresLeft.set(Integer.MAX_VALUE); // the destination is down: nothing leaves the spool

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dicomgateway.Gateway;
 import dev.dicomgateway.testing.Cli;
 import dev.dicomgateway.testing.Dcmtk;
+import dev.dicomgateway.testing.RelationshipCorpus;
 import dev.dicomgateway.testing.Delivered;
 import dev.dicomgateway.testing.TestGateway;
 import java.nio.file.Files;
@@ -37,9 +38,7 @@ class EndToEndDeliveryTest {
     @Test
     void studiesArriveAsArchivesWithOneMetadataRowPerInstance() throws Exception {
         Path corpus = work.resolve("corpus");
-        Dcmtk.Result made = Dcmtk.run(List.of("/usr/bin/python3", "src/test/resources/deidentify/make_relationship_corpus.py",
-                corpus.toString()));
-        assertEquals(0, made.exitCode(), made.output());
+        RelationshipCorpus.make(corpus);
         Path spool = work.resolve("spool");
         Path bucket = TestGateway.bucketOf(spool);
         try (Gateway gateway = TestGateway.start(spool, FAST)) {
@@ -118,8 +117,7 @@ class EndToEndDeliveryTest {
     @Test
     void instancesLayoutDeliversOneObjectPerInstance() throws Exception {
         Path corpus = work.resolve("corpus");
-        assertEquals(0, Dcmtk.run(List.of("/usr/bin/python3", "src/test/resources/deidentify/make_relationship_corpus.py",
-                corpus.toString())).exitCode());
+        RelationshipCorpus.make(corpus);
         Path spool = work.resolve("spool");
         List<String> settings = new ArrayList<>(List.of(FAST));
         settings.addAll(List.of("DICOM_GATEWAY_DESTINATION_LAYOUT", "instances"));
@@ -142,8 +140,7 @@ class EndToEndDeliveryTest {
     @Test
     void restartNeitherForgetsAnOpenStudyNorSealsItEarly() throws Exception {
         Path corpus = work.resolve("corpus");
-        assertEquals(0, Dcmtk.run(List.of("/usr/bin/python3", "src/test/resources/deidentify/make_relationship_corpus.py",
-                corpus.toString())).exitCode());
+        RelationshipCorpus.make(corpus);
         Path spool = work.resolve("spool");
         String[] stableAfter4s = {"DICOM_GATEWAY_STUDY_STABLEAFTER", "4s"};
         long sent;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dicomgateway.Gateway;
 import dev.dicomgateway.testing.Cli;
 import dev.dicomgateway.testing.Dcmtk;
+import dev.dicomgateway.testing.RelationshipCorpus;
 import dev.dicomgateway.testing.Delivered;
 import dev.dicomgateway.testing.TestGateway;
 import java.nio.file.Files;
@@ -22,9 +23,7 @@ class FolderImportTest {
     @Test
     void importedFolderIsDeidentifiedAndDeliveredByTheRunningGateway() throws Exception {
         Path folder = work.resolve("archive");
-        Dcmtk.Result made = Dcmtk.run(List.of("/usr/bin/python3", "src/test/resources/deidentify/make_relationship_corpus.py",
-                folder.toString()));
-        assertEquals(0, made.exitCode(), made.output());
+        RelationshipCorpus.make(folder);
         Files.writeString(folder.resolve("README.txt"), "not DICOM");
         Path spool = work.resolve("spool");
         Path config = Files.writeString(work.resolve("gateway.yaml"), String.join("\n",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dicomgateway.Gateway;
 import dev.dicomgateway.testing.Cli;
 import dev.dicomgateway.testing.Dcmtk;
+import dev.dicomgateway.testing.RelationshipCorpus;
 import dev.dicomgateway.testing.Delivered;
 import dev.dicomgateway.testing.TestGateway;
 import java.nio.file.Files;
@@ -61,9 +62,7 @@ class OutageTest {
     @BeforeEach
     void makeCorpus() throws Exception {
         corpus = work.resolve("corpus");
-        Dcmtk.Result made = Dcmtk.run(List.of("/usr/bin/python3", "src/test/resources/deidentify/make_relationship_corpus.py",
-                corpus.toString()));
-        assertEquals(0, made.exitCode(), made.output());
+        RelationshipCorpus.make(corpus);
     }
 
     @Test
