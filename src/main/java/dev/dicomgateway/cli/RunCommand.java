@@ -32,7 +32,7 @@ public final class RunCommand implements Callable<Integer> {
         Gateway gateway;
         try {
             gateway = Gateway.start(settings);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             System.err.println("dicom-gateway: cannot start: " + e.getMessage());
             return EXIT_START;
         }

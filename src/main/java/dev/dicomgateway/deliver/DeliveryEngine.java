@@ -177,6 +177,7 @@ public final class DeliveryEngine implements AutoCloseable {
             DurableFiles.syncDirectory(layout.failed());
             DurableFiles.syncDirectory(layout.batches());
             pending.remove(manifest.batchId);
+            failedCount++;
             LOG.error("batch {} moved to {} in state {}: {} (fix the cause, then: dicom-gateway retry {})", manifest.batchId,
                     layout.failed(), manifest.state, reason, manifest.batchId);
         } catch (IOException e) {

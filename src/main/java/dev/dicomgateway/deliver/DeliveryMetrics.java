@@ -15,15 +15,20 @@ final class DeliveryMetrics {
     private final MeterRegistry registry;
     private final Timer deliverySeconds;
     private final Counter metadataRows;
+    /** Micrometer holds gauge sources weakly: these fields keep them alive as long as the engine. */
+    private final Supplier<Map<String, Long>> batchesByState;
+    private final Supplier<Double> oldestUndelivered;
 
     DeliveryMetrics(MeterRegistry registry, Supplier<Map<String, Long>> batchesByState, Supplier<Double> oldestUndelivered) {
         this.registry = registry;
+        this.batchesByState = batchesByState;
+        this.oldestUndelivered = oldestUndelivered;
         for (String state : new String[] {"sealed", "packaged", "object_stored", "metadata_stored", "done", "failed"}) {
-            Gauge.builder("dicom.gateway.batches", batchesByState, (ToDoubleFunction<Supplier<Map<String, Long>>>)
+            Gauge.builder("dicom.gateway.batches", this.batchesByState, (ToDoubleFunction<Supplier<Map<String, Long>>>)
                             s -> s.get().getOrDefault(state, 0L)).tag("state", state)
                     .description("Batches in the spool by delivery state").register(registry);
         }
-        Gauge.builder("dicom.gateway.oldest.undelivered.seconds", oldestUndelivered, Supplier::get)
+        Gauge.builder("dicom.gateway.oldest.undelivered.seconds", this.oldestUndelivered, Supplier::get)
                 .description("Age of the oldest sealed batch not yet delivered (0 when none)").register(registry);
         this.deliverySeconds = Timer.builder("dicom.gateway.delivery").description("From seal to delivered, per batch")
                 .publishPercentileHistogram().register(registry);

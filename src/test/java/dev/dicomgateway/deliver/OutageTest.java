@@ -93,6 +93,11 @@ class OutageTest {
                 new NdjsonMetadataStore(TestGateway.metadataOf(spool))), EndToEndDeliveryTest.FAST)) {
             EndToEndDeliveryTest.send(gateway, corpus, "c_5.dcm");
             Delivered.awaitFiles(spool.resolve("failed"), ".json", 1);
+            System.gc(); // gauges must survive collection (Micrometer holds their sources weakly)
+            String metrics = gateway.registry().scrape();
+            assertTrue(metrics.contains("dicom_gateway_batches{gateway=\"gw-1\",state=\"failed\"} 1.0"), metrics);
+            assertTrue(metrics.contains("dicom_gateway_batches{gateway=\"gw-1\",state=\"sealed\"} 0.0"), metrics);
+            assertTrue(!metrics.contains("NaN"), "no gauge lost its source: " + metrics);
             String status = Cli.run("status", "--config", config.toString());
             assertTrue(status.contains("403 Forbidden"), "status shows the reason: " + status);
             assertEquals(0, Delivered.files(TestGateway.bucketOf(spool), ".tar.gz").size());

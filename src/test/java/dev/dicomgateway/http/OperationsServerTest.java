@@ -34,6 +34,7 @@ class OperationsServerTest {
             Dcmtk.StoreReport report = Dcmtk.storescu(gateway.dicomPort(), TestGateway.AE_TITLE, "-xe", List.of(ct.path()));
             assertEquals(List.of(ct.path()), report.stored(), report.result().output());
 
+            System.gc(); // Micrometer holds gauge sources weakly: none may be lost
             HttpResponse<String> metrics = get(gateway, "/metrics");
             assertEquals(200, metrics.statusCode());
             assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
@@ -44,6 +45,11 @@ class OperationsServerTest {
             assertTrue(body.contains("dicom_gateway_instances_rejected_total{gateway=\"gw-1\",reason=\"disk_low\"} 0.0"),
                     "rejection reasons are visible at zero, so alerts can use rate()");
             assertTrue(body.contains("jvm_memory_used_bytes"), "JVM metrics");
+            assertTrue(!body.contains("NaN"), "every gauge still has its source: " + body);
+            for (String name : new String[] {"dicom_gateway_batches{", "dicom_gateway_spool_bytes", "dicom_gateway_studies_open",
+                    "dicom_gateway_oldest_undelivered_seconds", "dicom_gateway_delivery_seconds", "dicom_gateway_spool_free_bytes"}) {
+                assertTrue(body.contains(name), name);
+            }
             assertTrue(body.contains("process_files_open_files"), "process metrics");
             assertTrue(!body.contains("CT_small") && !body.contains("CompressedSamples"), "no PHI in metrics");
         }
