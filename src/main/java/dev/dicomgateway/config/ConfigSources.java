@@ -90,8 +90,22 @@ public final class ConfigSources {
         return value.isNull() ? "" : value.asText();
     }
 
+    /** sendit's and Google's variable names, accepted so their users can move over (DICOM_GATEWAY_* wins). */
+    private static final Map<String, String> ALIASES = Map.of(
+            "GOOGLE_STORAGE_COLLECTION", "collection",
+            "GOOGLE_CLOUD_STORAGE", "destination.gcs.bucket",
+            "GOOGLE_PROJECT_NAME", "destination.gcs.project",
+            "GOOGLE_CLOUD_PROJECT", "destination.gcs.project");
+
     private static void applyEnvironment(Map<String, String> environment, Map<String, ConfigValues.Entry> values)
             throws ConfigException {
+        for (String alias : new String[] {"GOOGLE_CLOUD_PROJECT", "GOOGLE_PROJECT_NAME", "GOOGLE_CLOUD_STORAGE",
+                "GOOGLE_STORAGE_COLLECTION"}) {
+            String value = environment.get(alias);
+            if (value != null && !value.isBlank() && values.containsKey(ALIASES.get(alias))) {
+                values.put(ALIASES.get(alias), new ConfigValues.Entry(value.trim(), "environment variable " + alias));
+            }
+        }
         Map<String, String> byNormalizedName = new LinkedHashMap<>();
         for (String key : values.keySet()) {
             byNormalizedName.put(normalize(key), key);

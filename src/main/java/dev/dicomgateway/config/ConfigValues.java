@@ -132,6 +132,11 @@ public final class ConfigValues {
         }
     }
 
+    /** Where the value of {@code key} came from ("built-in defaults", a file, a variable). */
+    public String origin(String key) throws ConfigException {
+        return entry(key).origin();
+    }
+
     private Entry entry(String key) throws ConfigException {
         Entry entry = entries.get(key);
         if (entry == null) {

@@ -17,7 +17,11 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
 
     /** Where completed studies go, and how objects are named and packaged. */
     public record Destination(String type, Path localDir, String layout, String objectTemplate,
-                              String instanceTemplate, int compressionLevel) {
+                              String instanceTemplate, int compressionLevel, Gcs gcs) {
+    }
+
+    /** Google Cloud Storage; credentials "default" (Application Default Credentials) or "none". */
+    public record Gcs(String bucket, String project, String endpoint, String credentials) {
     }
 
     /** Where metadata rows go. */
@@ -81,7 +85,12 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                 oneOf(values, "destination.layout", List.of("study-archive", "instances")),
                 template(values, "destination.objectTemplate"),
                 template(values, "destination.instanceTemplate"),
-                values.integer("destination.compressionLevel", 0, 9));
+                values.integer("destination.compressionLevel", 0, 9),
+                gcs(values));
+        if (destination.type().equals("gcs") && destination.gcs().bucket().isEmpty()) {
+            throw values.invalid("destination.gcs.bucket", "", "a bucket name when destination.type is gcs "
+                    + "(or set GOOGLE_CLOUD_STORAGE)");
+        }
         Metadata metadata = new Metadata(oneOf(values, "metadata.type", List.of("local", "bigquery", "none")),
                 values.path("metadata.local.dir"));
         Retry retry = new Retry(values.duration("retry.initialDelay", Duration.ofMillis(10)),
@@ -143,6 +152,19 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-zA-Z]+)}");
     private static final java.util.Set<String> PLACEHOLDERS = java.util.Set.of("collection", "entity", "item",
             "studyDate", "part", "study", "series", "sop");
+
+    private static Gcs gcs(ConfigValues values) throws ConfigException {
+        String endpoint = values.string("destination.gcs.endpoint");
+        String emulator = System.getenv("STORAGE_EMULATOR_HOST");
+        if (endpoint.isEmpty() && emulator != null && !emulator.isBlank()) {
+            endpoint = emulator.startsWith("http") ? emulator : "http://" + emulator;
+        }
+        String credentials = oneOf(values, "destination.gcs.credentials", List.of("default", "none"));
+        if (endpoint.startsWith("http://") && values.origin("destination.gcs.credentials").startsWith("built-in")) {
+            credentials = "none";
+        }
+        return new Gcs(values.string("destination.gcs.bucket"), values.string("destination.gcs.project"), endpoint, credentials);
+    }
 
     private static String oneOf(ConfigValues values, String key, List<String> allowed) throws ConfigException {
         String value = values.nonEmptyString(key);

@@ -8,6 +8,7 @@ public record Destinations(ObjectStore objects, MetadataStore metadata) {
     public static Destinations fromConfig(GatewayConfig config) {
         ObjectStore objects = switch (config.destination().type()) {
             case "local" -> new LocalDirectoryStore(config.destination().localDir());
+            case "gcs" -> GcsStore.fromConfig(config.destination().gcs());
             default -> throw new IllegalArgumentException("destination.type " + config.destination().type()
                     + " is not available in this build; use destination.type: local");
         };

@@ -51,6 +51,23 @@ class GatewayConfigTest {
     }
 
     @Test
+    void senditAndGoogleVariableNamesAreAliases() throws Exception {
+        GatewayConfig config = GatewayConfig.load(null, Map.of("GOOGLE_CLOUD_STORAGE", "sendit-bucket",
+                "GOOGLE_PROJECT_NAME", "sendit-project", "GOOGLE_STORAGE_COLLECTION", "IRB-42",
+                "DICOM_GATEWAY_DESTINATION_TYPE", "gcs", "DICOM_GATEWAY_DESTINATION_GCS_ENDPOINT", "http://127.0.0.1:9"));
+        assertEquals("sendit-bucket", config.destination().gcs().bucket());
+        assertEquals("sendit-project", config.destination().gcs().project());
+        assertEquals("IRB-42", config.collection());
+        assertEquals("none", config.destination().gcs().credentials(), "a plain http endpoint is an emulator or stand-in");
+        GatewayConfig explicit = GatewayConfig.load(null, Map.of("GOOGLE_CLOUD_STORAGE", "alias",
+                "DICOM_GATEWAY_DESTINATION_GCS_BUCKET", "explicit", "GOOGLE_CLOUD_PROJECT", "cloud-project"));
+        assertEquals("explicit", explicit.destination().gcs().bucket(), "DICOM_GATEWAY_* wins over an alias");
+        assertEquals("cloud-project", explicit.destination().gcs().project());
+        assertEquals("default", explicit.destination().gcs().credentials());
+        assertInvalid(Map.of("DICOM_GATEWAY_DESTINATION_TYPE", "gcs"), "destination.gcs.bucket", "GOOGLE_CLOUD_STORAGE");
+    }
+
+    @Test
     void deliveryKeysAreValidated() {
         assertInvalid(Map.of("DICOM_GATEWAY_DESTINATION_OBJECTTEMPLATE", "x/{patientName}.tar.gz"), "destination.objectTemplate", "{patientName}");
         assertInvalid(Map.of("DICOM_GATEWAY_DESTINATION_TYPE", "s3"), "destination.type", "local, gcs");

@@ -1,0 +1,131 @@
+package dev.dicomgateway.deliver;
+
+import com.google.api.gax.retrying.RetrySettings;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageException;
+import com.google.cloud.storage.StorageOptions;
+import dev.dicomgateway.config.GatewayConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * destination.type=gcs: objects in a Cloud Storage bucket through the official client. Uploads are resumable and
+ * streamed from the file, created only if absent (ifGenerationMatch=0), with the locally computed CRC32C sent for the
+ * service to verify and compared again with what it reports. An existing object with the same CRC32C counts as
+ * delivered (a retry after a crash); one with other content is never overwritten. Objects are private: no ACLs set.
+ */
+public final class GcsStore implements ObjectStore {
+    /** A damaged upload is refused as 400 like an invalid one; this many tries tell them apart. */
+    private static final int BAD_REQUEST_TRIES = 3;
+
+    private final Storage storage;
+    private final String bucket;
+    private final Map<String, Integer> badRequests = new java.util.concurrent.ConcurrentHashMap<>();
+
+    GcsStore(Storage storage, String bucket) {
+        this.storage = storage;
+        this.bucket = bucket;
+    }
+
+    public static GcsStore fromConfig(GatewayConfig.Gcs settings) {
+        StorageOptions.Builder options = StorageOptions.http()
+                .setRetrySettings(RetrySettings.newBuilder().setMaxAttempts(3)
+                        .setInitialRetryDelayDuration(Duration.ofMillis(200)).setMaxRetryDelayDuration(Duration.ofSeconds(2))
+                        .setRetryDelayMultiplier(2).setTotalTimeoutDuration(Duration.ofMinutes(5)).build());
+        if (!settings.project().isEmpty()) {
+            options.setProjectId(settings.project());
+        }
+        if (!settings.endpoint().isEmpty()) {
+            options.setHost(settings.endpoint());
+        }
+        if (settings.credentials().equals("none")) {
+            options.setCredentials(NoCredentials.getInstance());
+        }
+        return new GcsStore(options.build().getService(), settings.bucket());
+    }
+
+    @Override
+    public String type() {
+        return "gcs";
+    }
+
+    @Override
+    public String put(String name, Path file, Checksums checksums, Map<String, String> metadata) throws DeliveryException {
+        BlobInfo info = BlobInfo.newBuilder(bucket, name)
+                .setContentType(metadata.getOrDefault("content-type", "application/octet-stream"))
+                .setCrc32c(checksums.crc32c())
+                .setMetadata(metadata)
+                .build();
+        try {
+            Blob blob = storage.createFrom(info, file, 1 << 20, Storage.BlobWriteOption.doesNotExist(),
+                    Storage.BlobWriteOption.crc32cMatch());
+            badRequests.remove(name);
+            if (!checksums.crc32c().equals(blob.getCrc32c())) {
+                throw new TransientDeliveryException("gs://" + bucket + "/" + name + ": Cloud Storage reports CRC32C "
+                        + blob.getCrc32c() + ", expected " + checksums.crc32c() + "; uploading again", null);
+            }
+            return uri(name);
+        } catch (StorageException e) {
+            if (e.getCode() == 412) {
+                return existing(name, checksums);
+            }
+            throw classify(e, name);
+        } catch (IOException e) {
+            throw new TransientDeliveryException("cannot read " + file + " or reach Cloud Storage: " + e.getMessage(), e);
+        }
+    }
+
+    private String existing(String name, Checksums checksums) throws DeliveryException {
+        try {
+            Blob blob = storage.get(bucket, name);
+            if (blob != null && checksums.crc32c().equals(blob.getCrc32c()) && blob.getSize() == checksums.size()) {
+                return uri(name); // uploaded before a crash or a lost answer
+            }
+            throw new PermanentDeliveryException("gs://" + bucket + "/" + name + " already exists with other content "
+                    + "(CRC32C " + (blob == null ? "?" : blob.getCrc32c()) + "); it is never overwritten — check "
+                    + "destination.objectTemplate and whether another system writes to this bucket", null);
+        } catch (StorageException e) {
+            throw classify(e, name);
+        }
+    }
+
+    private DeliveryException classify(StorageException e, String name) {
+        int code = e.getCode();
+        String object = "gs://" + bucket + "/" + name;
+        return switch (code) {
+            case 401 -> new PermanentDeliveryException(object + ": credentials refused (401). Check "
+                    + "GOOGLE_APPLICATION_CREDENTIALS points at a valid service-account key", e);
+            case 403 -> new PermanentDeliveryException(object + ": permission denied (403). Grant the service account "
+                    + "roles/storage.objectCreator and roles/storage.objectViewer on bucket " + bucket, e);
+            case 404 -> new PermanentDeliveryException(object + ": bucket " + bucket + " not found (404). Check "
+                    + "destination.gcs.bucket and destination.gcs.project", e);
+            case 400 -> badRequest(object, name, e);
+            default -> new TransientDeliveryException(object + ": " + (code == 0 ? "connection failed" : "HTTP " + code)
+                    + ": " + e.getMessage(), e);
+        };
+    }
+
+    /**
+     * Cloud Storage answers 400 both to an invalid request and to an upload damaged in transit (its CRC32C check),
+     * and the client does not say which: retry a few times, then treat it as invalid.
+     */
+    private DeliveryException badRequest(String object, String name, StorageException e) {
+        int tries = badRequests.merge(name, 1, Integer::sum);
+        if (tries < BAD_REQUEST_TRIES) {
+            return new TransientDeliveryException(object + ": refused (400, try " + tries + " of " + BAD_REQUEST_TRIES
+                    + "): an upload damaged in transit fails its CRC32C check this way; uploading again", e);
+        }
+        badRequests.remove(name);
+        return new PermanentDeliveryException(object + ": request refused (400) " + BAD_REQUEST_TRIES + " times: "
+                + e.getMessage() + " (check destination.objectTemplate and the bucket's policies)", e);
+    }
+
+    private String uri(String name) {
+        return "gs://" + bucket + "/" + name;
+    }
+}
