@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point of bin/dicom-gateway. */
 @Command(name = "dicom-gateway", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Receives DICOM studies, de-identifies and stages them, and delivers them to cloud storage.",
-        subcommands = {RunCommand.class, StatusCommand.class, QueryCommand.class, RetryCommand.class, ImportCommand.class,
+        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, QueryCommand.class, RetryCommand.class,
+            ImportCommand.class,
             LookupCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class})

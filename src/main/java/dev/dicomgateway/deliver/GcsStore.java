@@ -25,11 +25,13 @@ public final class GcsStore implements ObjectStore {
 
     private final Storage storage;
     private final String bucket;
+    private final GatewayConfig.Gcs settings;
     private final Map<String, Integer> badRequests = new java.util.concurrent.ConcurrentHashMap<>();
 
-    GcsStore(Storage storage, String bucket) {
+    GcsStore(Storage storage, GatewayConfig.Gcs settings) {
         this.storage = storage;
-        this.bucket = bucket;
+        this.bucket = settings.bucket();
+        this.settings = settings;
     }
 
     public static GcsStore fromConfig(GatewayConfig.Gcs settings) {
@@ -46,7 +48,7 @@ public final class GcsStore implements ObjectStore {
         if (settings.credentials().equals("none")) {
             options.setCredentials(NoCredentials.getInstance());
         }
-        return new GcsStore(options.build().getService(), settings.bucket());
+        return new GcsStore(options.build().getService(), settings);
     }
 
     @Override
@@ -123,6 +125,47 @@ public final class GcsStore implements ObjectStore {
         badRequests.remove(name);
         return new PermanentDeliveryException(object + ": request refused (400) " + BAD_REQUEST_TRIES + " times: "
                 + e.getMessage() + " (check destination.objectTemplate and the bucket's policies)", e);
+    }
+
+    /** Credentials found, bucket reachable, and the two permissions delivery needs granted (testIamPermissions). */
+    @Override
+    public java.util.List<CheckResult> check() {
+        java.util.List<CheckResult> results = new java.util.ArrayList<>();
+        if (settings.credentials().equals("none")) {
+            results.add(CheckResult.ok("gcs credentials", "none (endpoint " + settings.endpoint() + ")"));
+        } else {
+            try {
+                com.google.auth.oauth2.GoogleCredentials.getApplicationDefault();
+                String keyFile = System.getenv("GOOGLE_APPLICATION_CREDENTIALS");
+                results.add(CheckResult.ok("gcs credentials", keyFile == null ? "Application Default Credentials found"
+                        : "service-account key file from GOOGLE_APPLICATION_CREDENTIALS"));
+            } catch (IOException e) {
+                results.add(CheckResult.failed("gcs credentials", "no Application Default Credentials: set "
+                        + "GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run on Google Cloud"));
+                return results;
+            }
+        }
+        java.util.List<String> needed = java.util.List.of("storage.objects.create", "storage.objects.get");
+        try {
+            java.util.List<Boolean> granted = storage.testIamPermissions(bucket, needed);
+            java.util.List<String> missing = new java.util.ArrayList<>();
+            for (int i = 0; i < needed.size(); i++) {
+                if (!Boolean.TRUE.equals(granted.get(i))) {
+                    missing.add(needed.get(i));
+                }
+            }
+            results.add(missing.isEmpty()
+                    ? CheckResult.ok("gcs bucket", "gs://" + bucket + " is writable (storage.objects.create, storage.objects.get)")
+                    : CheckResult.failed("gcs bucket", "gs://" + bucket + " lacks " + String.join(", ", missing)
+                            + ": grant the service account roles/storage.objectCreator and roles/storage.objectViewer on it"));
+        } catch (StorageException e) {
+            results.add(CheckResult.failed("gcs bucket", e.getCode() == 404
+                    ? "bucket " + bucket + " not found: check destination.gcs.bucket (GOOGLE_CLOUD_STORAGE) and destination.gcs.project"
+                    : e.getCode() == 401 || e.getCode() == 403
+                    ? "access to bucket " + bucket + " refused (" + e.getCode() + "): check the key file and grant roles/storage.objectCreator"
+                    : "cannot reach Cloud Storage (" + e.getCode() + "): " + e.getMessage()));
+        }
+        return results;
     }
 
     private String uri(String name) {

@@ -65,4 +65,9 @@ public final class LocalDirectoryStore implements ObjectStore {
         }
         throw new PermanentDeliveryException("object " + name + " already exists with other content; not overwritten", null);
     }
+
+    @Override
+    public java.util.List<CheckResult> check() {
+        return java.util.List.of(LocalDirectoryCheck.writable("destination.local.dir", root));
+    }
 }

@@ -10,4 +10,7 @@ public interface MetadataStore {
 
     /** Writes the rows of one batch, exactly once however often it is called for the same batch. */
     void write(String batchId, List<Map<String, Object>> rows) throws DeliveryException;
+
+    /** Proves access with harmless operations, for `dicom-gateway check`. */
+    List<CheckResult> check();
 }

@@ -41,4 +41,9 @@ public final class NdjsonMetadataStore implements MetadataStore {
                     + " (metadata.local.dir; the service user needs write access and free space)", e);
         }
     }
+
+    @Override
+    public List<CheckResult> check() {
+        return List.of(LocalDirectoryCheck.writable("metadata.local.dir", directory));
+    }
 }

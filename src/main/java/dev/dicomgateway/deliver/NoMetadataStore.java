@@ -14,4 +14,9 @@ public final class NoMetadataStore implements MetadataStore {
     public void write(String batchId, List<Map<String, Object>> rows) {
         // nothing to write
     }
+
+    @Override
+    public List<CheckResult> check() {
+        return List.of(CheckResult.ok("metadata", "metadata.type is none: no metadata is written"));
+    }
 }

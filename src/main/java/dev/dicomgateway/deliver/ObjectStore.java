@@ -15,4 +15,7 @@ public interface ObjectStore {
      * Returns the object's URI once the store has confirmed the checksum.
      */
     String put(String name, Path file, Checksums checksums, Map<String, String> metadata) throws DeliveryException;
+
+    /** Proves access with harmless operations (nothing is written to the store), for `dicom-gateway check`. */
+    java.util.List<CheckResult> check();
 }

@@ -44,4 +44,21 @@ class MainTest {
         assertEquals(LookupCommand.EXIT_NOT_FOUND, output.exitCode());
         assertTrue(output.err().contains("no entity or item id ENOSUCHID"), output.err());
     }
+
+    @Test
+    void checkOfTheLocalDefaultsPassesAndAFullDiskFails() throws Exception {
+        String base = String.join("\n", "spool:", "  dir: " + dir.resolve("spool"),
+                "deidentify:", "  secretFile: " + dir.resolve("key"),
+                "destination:", "  local:", "    dir: " + dir.resolve("bucket"),
+                "metadata:", "  local:", "    dir: " + dir.resolve("metadata"), "");
+        Path config = Files.writeString(dir.resolve("gateway.yaml"), base);
+        Cli.Output ok = Cli.execute("check", "--config", config.toString());
+        assertEquals(0, ok.exitCode(), ok.out() + ok.err());
+        assertTrue(ok.out().contains("destination.local.dir") && ok.out().contains("metadata.local.dir"), ok.out());
+        Path full = Files.writeString(dir.resolve("full.yaml"), base.replace("  dir: " + dir.resolve("spool"),
+                "  dir: " + dir.resolve("spool") + "\n  minFreeBytes: 1000TiB"));
+        Cli.Output failed = Cli.execute("check", "--config", full.toString());
+        assertEquals(1, failed.exitCode());
+        assertTrue(failed.out().contains("FAILED spool") && failed.out().contains("spool.minFreeBytes"), failed.out());
+    }
 }

@@ -125,4 +125,29 @@ class GcsDeliveryTest {
             assertEquals(4, gcs.objects().get("a/b.tar.gz").content().length, "never overwritten");
         }
     }
+
+    @Test
+    void checkProvesAccessAndNamesTheFix() throws Exception {
+        try (FakeGcs gcs = new FakeGcs(BUCKET)) {
+            Path config = Files.writeString(work.resolve("gateway.yaml"), String.join("\n",
+                    "spool:", "  dir: " + work.resolve("spool"), "  minFreeBytes: 0",
+                    "deidentify:", "  secretFile: " + work.resolve("key"),
+                    "metadata:", "  local:", "    dir: " + work.resolve("metadata"),
+                    "destination:", "  type: gcs", "  gcs:", "    bucket: " + BUCKET, "    endpoint: " + gcs.endpoint(), ""));
+            String ok = Cli.run("check", "--config", config.toString());
+            assertTrue(ok.contains("gs://" + BUCKET + " is writable"), ok);
+            assertTrue(ok.lines().allMatch(l -> l.startsWith("ok")), ok);
+
+            gcs.grantedPermissions = java.util.Set.of("storage.objects.get");
+            Cli.Output denied = Cli.execute("check", "--config", config.toString());
+            assertEquals(1, denied.exitCode());
+            assertTrue(denied.out().contains("FAILED gcs bucket") && denied.out().contains("roles/storage.objectCreator"), denied.out());
+
+            Path wrongBucket = Files.writeString(work.resolve("wrong.yaml"),
+                    Files.readString(config).replace("bucket: " + BUCKET, "bucket: no-such-bucket"));
+            Cli.Output missing = Cli.execute("check", "--config", wrongBucket.toString());
+            assertEquals(1, missing.exitCode());
+            assertTrue(missing.out().contains("bucket no-such-bucket not found"), missing.out());
+        }
+    }
 }

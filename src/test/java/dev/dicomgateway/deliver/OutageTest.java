@@ -47,6 +47,11 @@ class OutageTest {
         }
 
         @Override
+        public List<CheckResult> check() {
+            return real.check();
+        }
+
+        @Override
         public String put(String name, Path file, Checksums checksums, Map<String, String> metadata) throws DeliveryException {
             calls.incrementAndGet();
             if (failuresLeft.getAndDecrement() > 0) {

@@ -37,6 +37,8 @@ public final class FakeGcs implements AutoCloseable {
     /** Fail the next N upload requests with this status (0 = drop the connection). */
     public final AtomicInteger failNext = new AtomicInteger();
     public volatile int failStatus = 503;
+    /** Permissions testIamPermissions grants. */
+    public volatile java.util.Set<String> grantedPermissions = java.util.Set.of("storage.objects.create", "storage.objects.get");
     /** Corrupt the next N uploads in transit: one byte flips, the CRC32C check refuses it (400), nothing is stored. */
     public final AtomicInteger corruptNext = new AtomicInteger();
     private final AtomicInteger refusedForChecksum = new AtomicInteger();
@@ -103,6 +105,19 @@ public final class FakeGcs implements AutoCloseable {
                 } else {
                     json(exchange, 200, resource(object));
                 }
+            } else if (path.matches("/storage/v1/b/[^/]+/iam/testPermissions")) {
+                if (!path.startsWith("/storage/v1/b/" + bucket + "/")) {
+                    error(exchange, 404, "The specified bucket does not exist.");
+                    return;
+                }
+                java.util.List<String> asked = new java.util.ArrayList<>();
+                for (String pair : exchange.getRequestURI().getRawQuery().split("&")) {
+                    if (pair.startsWith("permissions=")) {
+                        asked.add(URLDecoder.decode(pair.substring(12), StandardCharsets.UTF_8));
+                    }
+                }
+                json(exchange, 200, Map.of("kind", "storage#testIamPermissionsResponse",
+                        "permissions", asked.stream().filter(grantedPermissions::contains).toList()));
             } else if (path.matches("/storage/v1/b/[^/]+") && exchange.getRequestMethod().equals("GET")) {
                 json(exchange, 200, Map.of("kind", "storage#bucket", "name", bucket, "id", bucket));
             } else {

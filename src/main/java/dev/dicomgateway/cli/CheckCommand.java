@@ -1,0 +1,84 @@
+package dev.dicomgateway.cli;
+
+import dev.dicomgateway.config.GatewayConfig;
+import dev.dicomgateway.deliver.CheckResult;
+import dev.dicomgateway.deliver.Destinations;
+import dev.dicomgateway.spool.DiskSpace;
+import dev.dicomgateway.spool.SpoolLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code dicom-gateway check}: validates the configuration and proves, with harmless operations, that the spool, the
+ * secret and the configured destinations work — one line per check, with the fix for each failure.
+ */
+@Command(name = "check", description = "Validate the configuration and prove access to the spool and the destinations.")
+public final class CheckCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Override
+    public Integer call() {
+        GatewayConfig settings = config.load();
+        if (settings == null) {
+            return RunCommand.EXIT_CONFIG;
+        }
+        List<CheckResult> results = new ArrayList<>();
+        results.add(CheckResult.ok("configuration", "valid"));
+        results.add(spool(settings));
+        results.add(secret(settings));
+        try {
+            Destinations destinations = Destinations.fromConfig(settings);
+            results.addAll(destinations.objects().check());
+            results.addAll(destinations.metadata().check());
+        } catch (IllegalArgumentException e) {
+            results.add(CheckResult.failed("destinations", e.getMessage()));
+        }
+        boolean ok = true;
+        for (CheckResult result : results) {
+            System.out.printf("%-6s %-20s %s%n", result.ok() ? "ok" : "FAILED", result.subject(), result.detail());
+            ok &= result.ok();
+        }
+        return ok ? 0 : 1;
+    }
+
+    private static CheckResult spool(GatewayConfig settings) {
+        SpoolLayout layout = new SpoolLayout(settings.spool().dir());
+        try {
+            layout.create();
+            DiskSpace disk = new DiskSpace(layout.root(), settings.spool().minFreeBytes());
+            if (disk.isLow()) {
+                return CheckResult.failed("spool", disk.usableBytes() + " bytes free at " + layout.root()
+                        + ", below spool.minFreeBytes=" + settings.spool().minFreeBytes() + ": free space or lower the threshold");
+            }
+            return CheckResult.ok("spool", layout.root() + " writable, " + disk.usableBytes() / (1 << 20) + " MiB free");
+        } catch (IOException e) {
+            return CheckResult.failed("spool", e.getMessage());
+        }
+    }
+
+    private static CheckResult secret(GatewayConfig settings) {
+        if (!settings.deidentify().enabled()) {
+            return CheckResult.ok("deidentify", "disabled (passthrough)");
+        }
+        var file = settings.deidentify().secretFile();
+        try {
+            if (!Files.exists(file)) {
+                return CheckResult.ok("deidentify secret", file + " will be created on first start (back it up)");
+            }
+            String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+            return mode.equals("rw-------") || mode.equals("r--------")
+                    ? CheckResult.ok("deidentify secret", file + " present, mode " + mode)
+                    : CheckResult.failed("deidentify secret", file + " is readable by others (" + mode + "): chmod 600 " + file);
+        } catch (IOException e) {
+            return CheckResult.failed("deidentify secret", "cannot read " + file + ": " + e.getMessage()
+                    + " (deidentify.secretFile; run as the service user)");
+        }
+    }
+}
