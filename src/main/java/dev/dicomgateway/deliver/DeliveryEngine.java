@@ -69,6 +69,7 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     public void start() throws IOException {
+        emptyTrash();
         purgeOldManifests();
         scan();
         scheduler.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
@@ -203,10 +204,21 @@ public final class DeliveryEngine implements AutoCloseable {
         }
         DurableFiles.writeDurably(layout.delivered().resolve(manifest.batchId + ".json"),
                 Files.readAllBytes(batch.resolve(BatchManifest.FILE_NAME)));
-        deleteRecursively(batch);
+        Path trash = layout.trash().resolve(manifest.batchId + "-" + System.nanoTime());
+        Files.move(batch, trash, StandardCopyOption.ATOMIC_MOVE); // gone from batches/ in one step
         DurableFiles.syncDirectory(layout.batches());
+        deleteRecursively(trash);
         spool.usage().add(-manifest.bytes());
         pending.remove(manifest.batchId);
+    }
+
+    /** Deletes what a stop left half-deleted in trash/ (delivered batches only). */
+    private void emptyTrash() throws IOException {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(layout.trash())) {
+            for (Path leftover : leftovers) {
+                deleteRecursively(leftover);
+            }
+        }
     }
 
     private void purgeOldManifests() throws IOException {

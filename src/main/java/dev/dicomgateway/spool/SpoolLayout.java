@@ -50,6 +50,11 @@ public final class SpoolLayout {
         return delivered;
     }
 
+    /** Delivered batches move here in one rename before they are deleted, so a stop mid-delete leaves no half batch. */
+    public Path trash() {
+        return root.resolve("trash");
+    }
+
     /** Touched by `dicom-gateway import` so a running gateway re-reads incoming/ for the studies it added. */
     public Path rescanRequest() {
         return root.resolve("state").resolve("rescan-incoming");
@@ -107,7 +112,7 @@ public final class SpoolLayout {
 
     /** Creates the spool's directories and checks they are writable; the message says which key to fix. */
     public void create() throws IOException {
-        for (Path directory : new Path[] {root, incoming, quarantine, temporary, batches, failed, delivered, parts}) {
+        for (Path directory : new Path[] {root, incoming, quarantine, temporary, batches, failed, delivered, parts, trash()}) {
             try {
                 DurableFiles.createDirectories(directory);
             } catch (IOException e) {

@@ -141,21 +141,35 @@ public final class StudySealer {
     public void recover() throws IOException {
         try (DirectoryStream<Path> batches = Files.newDirectoryStream(layout.batches())) {
             for (Path batch : batches) {
-                if (Files.exists(batch.resolve(BatchManifest.FILE_NAME))) {
-                    continue;
+                try {
+                    recoverBatch(batch);
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("cannot recover batch directory {}; left as it is for an operator: {}", batch, e.toString());
                 }
-                if (!Files.isDirectory(batch.resolve(FILES))) {
-                    Files.deleteIfExists(batch.resolve(STUDY_KEY)); // stopped before the files moved: nothing to seal
-                    Files.deleteIfExists(batch);
-                    continue;
-                }
-                String[] key = Files.readString(batch.resolve(STUDY_KEY), StandardCharsets.UTF_8).split("\n");
-                describe(batch, new StudyKey(key[0], key[1], key[2]), Integer.parseInt(key[3]), false)
-                        .write(batch.resolve(BatchManifest.FILE_NAME));
-                LOG.info("completed the seal of batch {} interrupted by a stop", batch.getFileName());
             }
         }
         registerOpenStudies();
+    }
+
+    /** Completes a seal a stop interrupted; removes a batch directory the stop left before any file moved in. */
+    private void recoverBatch(Path batch) throws IOException {
+        if (Files.exists(batch.resolve(BatchManifest.FILE_NAME))) {
+            return;
+        }
+        Path key = batch.resolve(STUDY_KEY);
+        if (!Files.isDirectory(batch.resolve(FILES))) {
+            try (Stream<Path> leftovers = Files.list(batch)) {
+                for (Path leftover : leftovers.toList()) {
+                    Files.deleteIfExists(leftover); // study.key or its temporary file: nothing was sealed
+                }
+            }
+            Files.deleteIfExists(batch);
+            return;
+        }
+        String[] fields = Files.readString(key, StandardCharsets.UTF_8).split("\n");
+        describe(batch, new StudyKey(fields[0], fields[1], fields[2]), Integer.parseInt(fields[3]), false)
+                .write(batch.resolve(BatchManifest.FILE_NAME));
+        LOG.info("completed the seal of batch {} interrupted by a stop", batch.getFileName());
     }
 
     /** Registers every study in incoming/ with the times of its files (start-up, and after an import). */

@@ -24,6 +24,19 @@ public final class GatewayProcess implements AutoCloseable {
     /** Starts the gateway on the Java runtime under {@code javaHome}. */
     public static GatewayProcess start(Path javaHome, Path spool, Path log, String... environment)
             throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(javaHome, spool, log, environment);
+            } catch (IOException e) {
+                if (attempt == 3 || !e.getMessage().contains("Address already in use")) {
+                    throw e; // only the free-port race (another process took it meanwhile) is retried
+                }
+            }
+        }
+    }
+
+    private static GatewayProcess startOnce(Path javaHome, Path spool, Path log, String... environment)
+            throws IOException, InterruptedException {
         int dicomPort = freePort();
         ProcessBuilder builder = new ProcessBuilder(List.of(
                 javaHome.resolve("bin").resolve("java").toString(), "-Xmx256m",
@@ -41,7 +54,13 @@ public final class GatewayProcess implements AutoCloseable {
         }
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         GatewayProcess gateway = new GatewayProcess(builder.start(), dicomPort);
-        gateway.awaitListening(Duration.ofSeconds(30));
+        try {
+            gateway.awaitListening(Duration.ofSeconds(30));
+        } catch (IOException e) {
+            List<String> lines = java.nio.file.Files.readAllLines(log);
+            throw new IOException(e.getMessage() + "; end of its log:\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())), e);
+        }
         return gateway;
     }
 
