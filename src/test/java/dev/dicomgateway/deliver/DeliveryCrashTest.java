@@ -37,6 +37,17 @@ class DeliveryCrashTest {
 
     @Test
     void sigkillDuringPackagingAndDeliveryNeverLosesOrDuplicates() throws Exception {
+        run(null);
+    }
+
+    @Test
+    void sigkillDuringUploadsToCloudStorageNeverLosesOrDuplicates() throws Exception {
+        try (dev.dicomgateway.testing.FakeGcs gcs = new dev.dicomgateway.testing.FakeGcs("crash-bucket")) {
+            run(gcs);
+        }
+    }
+
+    private void run(dev.dicomgateway.testing.FakeGcs gcs) throws Exception {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         List<Path> files = makeInstances(work.resolve("source"), random);
@@ -44,7 +55,7 @@ class DeliveryCrashTest {
         files.forEach(f -> sops.add(f.getFileName().toString().replace(".dcm", "")));
         Path spool = work.resolve("spool");
         Path log = work.resolve("gateway.log");
-        String[] settings = environment();
+        String[] settings = environment(gcs);
 
         GatewayProcess first = GatewayProcess.start(spool, log, settings);
         Dcmtk.StoreReport report = Dcmtk.storescu(first.dicomPort(), "DICOM-GATEWAY", "-xe", files);
@@ -66,7 +77,15 @@ class DeliveryCrashTest {
                 count(logText, "study sealed"), count(logText, "delivered:"), resumed, count(logText, "ready: collection"));
         assertTrue(resumed > 0, "the kills must interrupt sealing or delivery for this test to mean anything");
         List<String> members = new ArrayList<>();
-        for (Path archive : Delivered.files(TestGateway.bucketOf(spool), ".tar.gz")) {
+        List<Path> archives = Delivered.files(TestGateway.bucketOf(spool), ".tar.gz");
+        if (gcs != null) {
+            archives = new ArrayList<>();
+            for (dev.dicomgateway.testing.FakeGcs.StoredObject object : gcs.objects().values()) {
+                archives.add(Files.write(work.resolve("object-" + archives.size() + ".tar.gz"), object.content()));
+            }
+            assertEquals(STUDIES, gcs.objects().size(), "one object per study, none twice");
+        }
+        for (Path archive : archives) {
             Dcmtk.Result listing = Dcmtk.run(List.of("tar", "tzf", archive.toString()));
             assertEquals(0, listing.exitCode(), archive + ": " + listing.output());
             for (String member : listing.output().split("\n")) {
@@ -88,10 +107,14 @@ class DeliveryCrashTest {
         return text.split(java.util.regex.Pattern.quote(needle), -1).length - 1;
     }
 
-    private static String[] environment() {
+    private static String[] environment(dev.dicomgateway.testing.FakeGcs gcs) {
         List<String> environment = new ArrayList<>(List.of(TestGateway.PASSTHROUGH));
         environment.addAll(List.of("DICOM_GATEWAY_STUDY_STABLEAFTER", "300ms", "DICOM_GATEWAY_RETRY_INITIALDELAY", "100ms",
                 "DICOM_GATEWAY_RETRY_MAXDELAY", "500ms", "DICOM_GATEWAY_DESTINATION_COMPRESSIONLEVEL", "6"));
+        if (gcs != null) {
+            environment.addAll(List.of("DICOM_GATEWAY_DESTINATION_TYPE", "gcs", "DICOM_GATEWAY_DESTINATION_GCS_BUCKET",
+                    "crash-bucket", "DICOM_GATEWAY_DESTINATION_GCS_ENDPOINT", gcs.endpoint()));
+        }
         return environment.toArray(String[]::new);
     }
 
