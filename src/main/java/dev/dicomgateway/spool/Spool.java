@@ -33,11 +33,10 @@ public final class Spool {
         StudyCompletionTracker tracker = new StudyCompletionTracker(config.study().stableAfter(), config.study().maxOpen());
         StudyLocks locks = new StudyLocks();
         SpoolUsage usage = new SpoolUsage();
-        usage.recount(layout.incoming(), layout.batches(), layout.failed());
         InstanceStager stager = new InstanceStager(layout, config.collection(), diskSpace, deidentifier, registry, clock,
                 tracker, locks, usage, config.spool().maxBytes());
-        StudySealer sealer = new StudySealer(layout, tracker, locks, clock, registry);
-        sealer.recover();
+        StudySealer sealer = new StudySealer(layout, tracker, locks, clock, usage, registry);
+        sealer.recover(); // also counts the spool's bytes, in the same walk
         Gauge.builder("dicom.gateway.spool.bytes", usage, SpoolUsage::bytes)
                 .description("Bytes of undelivered data in the spool (open studies, batches, failed batches)").register(registry);
         Gauge.builder("dicom.gateway.studies.open", tracker, t -> t.openStudies().size())

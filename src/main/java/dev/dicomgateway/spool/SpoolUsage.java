@@ -13,8 +13,13 @@ import java.util.stream.Stream;
 public final class SpoolUsage {
     private final AtomicLong bytes = new AtomicLong();
 
-    /** Counts what {@code directories} hold now (start-up only). */
-    public void recount(Path... directories) throws IOException {
+    /** Sets the count to what was found by walking the spool (start-up, and after an import). */
+    void set(long total) {
+        bytes.set(total);
+    }
+
+    /** Bytes of the regular files under {@code directories}. */
+    static long bytesUnder(Path... directories) throws IOException {
         long total = 0;
         for (Path directory : directories) {
             if (!Files.isDirectory(directory)) {
@@ -24,7 +29,7 @@ public final class SpoolUsage {
                 total += files.filter(Files::isRegularFile).mapToLong(SpoolUsage::size).sum();
             }
         }
-        bytes.set(total);
+        return total;
     }
 
     public void add(long delta) {
@@ -35,7 +40,7 @@ public final class SpoolUsage {
         return bytes.get();
     }
 
-    private static long size(Path file) {
+    static long size(Path file) {
         try {
             return Files.size(file);
         } catch (IOException e) {

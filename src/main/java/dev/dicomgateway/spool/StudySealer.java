@@ -36,13 +36,16 @@ public final class StudySealer {
     private final StudyCompletionTracker tracker;
     private final StudyLocks locks;
     private final Clock clock;
+    private final SpoolUsage usage;
     private final Counter sealed;
 
-    StudySealer(SpoolLayout layout, StudyCompletionTracker tracker, StudyLocks locks, Clock clock, MeterRegistry registry) {
+    StudySealer(SpoolLayout layout, StudyCompletionTracker tracker, StudyLocks locks, Clock clock, SpoolUsage usage,
+                MeterRegistry registry) {
         this.layout = layout;
         this.tracker = tracker;
         this.locks = locks;
         this.clock = clock;
+        this.usage = usage;
         this.sealed = Counter.builder("dicom.gateway.studies.sealed").description("Studies (or later parts) sealed into batches")
                 .register(registry);
     }
@@ -50,7 +53,7 @@ public final class StudySealer {
     /** Seals every study complete now; returns the new batch ids. Honours a rescan request from `import` first. */
     public List<String> sealCompleteStudies() throws IOException {
         if (Files.deleteIfExists(layout.rescanRequest())) {
-            registerOpenStudies();
+            rebuildFromIncoming();
         }
         Instant now = clock.instant();
         List<String> batches = new ArrayList<>();
@@ -148,7 +151,17 @@ public final class StudySealer {
                 }
             }
         }
-        registerOpenStudies();
+        rebuildFromIncoming();
+    }
+
+    /**
+     * One walk of incoming/ registers every open study with the times of its files and counts their bytes; with the
+     * batches' bytes that is the spool's usage. At start-up, and when `import` (another process) added studies.
+     * Instances staged while the walk runs may be counted once too many or too few until the next rebuild.
+     */
+    private void rebuildFromIncoming() throws IOException {
+        long incoming = registerOpenStudies();
+        usage.set(incoming + SpoolUsage.bytesUnder(layout.batches(), layout.failed()));
     }
 
     /** Completes a seal a stop interrupted; removes a batch directory the stop left before any file moved in. */
@@ -172,27 +185,30 @@ public final class StudySealer {
         LOG.info("completed the seal of batch {} interrupted by a stop", batch.getFileName());
     }
 
-    /** Registers every study in incoming/ with the times of its files (start-up, and after an import). */
-    private void registerOpenStudies() throws IOException {
+    /** Registers every study in incoming/ with the times of its files; returns the bytes those files hold. */
+    private long registerOpenStudies() throws IOException {
         Path incoming = layout.incoming();
+        long bytes = 0;
         try (Stream<Path> files = Files.walk(incoming)) {
-            files.filter(p -> p.toString().endsWith(".dcm")).forEach(file -> {
+            for (Path file : files.filter(p -> p.toString().endsWith(".dcm")).toList()) {
                 Path relative = incoming.relativize(file);
                 if (relative.getNameCount() == 5) {
                     StudyKey study = new StudyKey(relative.getName(0).toString(), relative.getName(1).toString(),
                             relative.getName(2).toString());
                     tracker.arrived(study, modified(file));
+                    bytes += SpoolUsage.size(file);
                 }
-            });
+            }
         }
+        return bytes;
     }
 
-    private static Instant modified(Path file) {
+    private Instant modified(Path file) {
         try {
             FileTime time = Files.getLastModifiedTime(file);
             return time.toInstant();
         } catch (IOException e) {
-            return Instant.now();
+            return clock.instant(); // removed while walking: it was just sealed or replaced
         }
     }
 }

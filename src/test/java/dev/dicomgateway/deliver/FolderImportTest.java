@@ -34,6 +34,10 @@ class FolderImportTest {
             assertTrue(output.out().contains("staged 5 instance(s)"), output.out());
             assertTrue(output.out().contains("skipped 1: not a DICOM Part 10 file"), output.out());
             Delivered.awaitMetadataRows(TestGateway.metadataOf(spool), 5);
+            Thread.sleep(500); // the last batch's clean-up
+            assertTrue(gateway.registry().scrape().contains("dicom_gateway_spool_bytes{gateway=\"gw-1\"} 0.0"),
+                    "imported bytes are counted when picked up and uncounted when delivered: "
+                            + gateway.registry().scrape().lines().filter(l -> l.startsWith("dicom_gateway_spool_bytes")).toList());
         }
         assertEquals(3, Delivered.files(TestGateway.bucketOf(spool), ".tar.gz").size(), "three studies");
         List<String> calling = Delivered.rows(TestGateway.metadataOf(spool)).stream()
