@@ -67,7 +67,8 @@ final class BatchDelivery {
             for (BatchManifest.Instance instance : manifest.instances) {
                 Checksums checksums = Checksums.of(files.resolve(instance.file()));
                 Map<String, String> values = names(manifest, studyDate, instance);
-                values.put("study", studyInstanceUid(files.resolve(instance.file()), manifest.item));
+                String study = MetadataRows.firstValue(files.resolve(instance.file()), "0020000D");
+                values.put("study", study == null ? manifest.item : study);
                 String name = instanceNames.render(values);
                 objects.add(new BatchManifest.StoredObject(name, FILES + "/" + instance.file(), checksums.size(),
                         checksums.crc32c(), checksums.md5(), null));
@@ -126,35 +127,14 @@ final class BatchDelivery {
         return values;
     }
 
-    /** The study date of the batch's first instance (de-identified: shifted), or 00000000. */
+    /** The study date of the batch's first instance that has one (de-identified: shifted), or 00000000. */
     private static String studyDate(Path files, BatchManifest manifest) throws IOException {
         for (BatchManifest.Instance instance : manifest.instances) {
-            try {
-                Object element = dev.dicomgateway.dicom.DicomJson.read(files.resolve(instance.file())).get("00080020");
-                if (element instanceof Map<?, ?> map && map.get("Value") instanceof List<?> values && !values.isEmpty()) {
-                    String date = values.get(0).toString().replaceAll("[^0-9]", "");
-                    if (date.length() == 8) {
-                        return date;
-                    }
-                }
-            } catch (UnreadableDataSetException e) {
-                continue;
+            String date = MetadataRows.firstValue(files.resolve(instance.file()), "00080020");
+            if (date != null && date.replaceAll("[^0-9]", "").length() == 8) {
+                return date.replaceAll("[^0-9]", "");
             }
         }
         return "00000000";
     }
-
-    /** The instance's (de-identified) Study Instance UID, or {@code fallback} if it cannot be read. */
-    private static String studyInstanceUid(Path file, String fallback) throws IOException {
-        try {
-            Object element = dev.dicomgateway.dicom.DicomJson.read(file).get("0020000D");
-            if (element instanceof Map<?, ?> map && map.get("Value") instanceof List<?> values && !values.isEmpty()) {
-                return values.get(0).toString();
-            }
-        } catch (UnreadableDataSetException e) {
-            return fallback;
-        }
-        return fallback;
-    }
-
 }

@@ -66,9 +66,18 @@ final class MetadataRows {
         return row;
     }
 
+    /** The first value of the attribute {@code tag} of a Part 10 file, as text; null when absent or unreadable. */
+    static String firstValue(Path file, String tag) throws IOException {
+        try {
+            return firstValue(DicomJson.read(file).get(tag));
+        } catch (UnreadableDataSetException e) {
+            return null;
+        }
+    }
+
     /** The first value of a DICOM JSON element as text (a person name's alphabetic group), or null. */
     @SuppressWarnings("unchecked")
-    private static String firstValue(Object element) {
+    static String firstValue(Object element) {
         if (!(element instanceof Map<?, ?> map) || !(map.get("Value") instanceof List<?> values) || values.isEmpty()) {
             return null;
         }

@@ -57,11 +57,9 @@ class BadInputTest {
     void truncatedPduAndDroppedConnectionLeaveNothingBehind() throws Exception {
         try (Gateway gateway = TestGateway.startPassthrough(spool())) {
             try (RawScu scu = RawScu.associated(gateway.dicomPort(), TestGateway.AE_TITLE, "TRUNCATE")) {
-                byte[] pdu = RawScu.pData(false, false, new byte[0]);
                 scu.send(RawScu.pData(true, true, RawScu.storeCommand(1, RawScu.CT_IMAGE_STORAGE, "1.2.3.99")));
                 byte[] data = RawScu.pData(false, false, DataSets.ct("1.2.3.99", "P1", STUDY, SERIES, 40_000));
                 scu.send(Arrays.copyOf(data, data.length / 2)); // the PDU header promises more than comes
-                assertTrue(pdu.length > 0);
             }
             awaitRejected(gateway, "incomplete", 1);
             assertServing(gateway);

@@ -89,8 +89,7 @@ public final class FakeGcs implements AutoCloseable {
                 uploadRequests.incrementAndGet();
                 if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     if (failStatus == 0) {
-                        exchange.getHttpContext(); // drop: close without any response
-                        exchange.close();
+                        exchange.close(); // drop: close without any response
                         return;
                     }
                     error(exchange, failStatus, "injected fault");
