@@ -33,16 +33,43 @@ final class BatchDelivery {
         this.instanceNames = new ObjectNameTemplate(config.destination().instanceTemplate());
     }
 
-    /** One step: returns the manifest in its next state (already written to {@code batchDirectory}). */
+    /**
+     * One step: returns the manifest in its next state (already written to {@code batchDirectory}), or in the same
+     * state METADATA_QUEUED while the metadata store has not yet stored the queued rows.
+     */
     BatchManifest step(Path batchDirectory, BatchManifest manifest) throws DeliveryException, IOException {
         switch (manifest.state) {
             case SEALED -> packageBatch(batchDirectory, manifest);
             case PACKAGED -> storeObjects(batchDirectory, manifest);
             case OBJECT_STORED -> storeMetadata(batchDirectory, manifest);
+            case METADATA_QUEUED -> {
+                if (!metadataMoved(manifest)) {
+                    return manifest;
+                }
+            }
             default -> throw new IllegalStateException("no step after " + manifest.state);
         }
         manifest.write(batchDirectory.resolve(BatchManifest.FILE_NAME));
         return manifest;
+    }
+
+    /** Whether the queued rows are now stored (METADATA_STORED) or lost from the queue (OBJECT_STORED: write again). */
+    private boolean metadataMoved(BatchManifest manifest) throws DeliveryException {
+        MetadataStore.Progress progress;
+        try {
+            progress = destinations.metadata().poll(manifest.batchId);
+        } catch (PermanentDeliveryException e) {
+            manifest.state = BatchState.OBJECT_STORED; // after `retry`, the rows are written (queued) again
+            throw e;
+        }
+        switch (progress) {
+            case STORED -> manifest.state = BatchState.METADATA_STORED;
+            case NOT_QUEUED -> manifest.state = BatchState.OBJECT_STORED;
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean archives() {
@@ -108,9 +135,9 @@ final class BatchDelivery {
                 throw new PermanentDeliveryException("staged instance " + instance.file() + " cannot be read back", e);
             }
         }
-        destinations.metadata().write(manifest.batchId, rows);
+        MetadataStore.Progress progress = destinations.metadata().write(manifest.batchId, rows);
         manifest.metadataRows = rows.size();
-        manifest.state = BatchState.METADATA_STORED;
+        manifest.state = progress == MetadataStore.Progress.STORED ? BatchState.METADATA_STORED : BatchState.METADATA_QUEUED;
     }
 
     private static Map<String, String> names(BatchManifest manifest, String studyDate, BatchManifest.Instance instance) {

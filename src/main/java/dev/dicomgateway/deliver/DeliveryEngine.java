@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
     private static final Duration TICK = Duration.ofMillis(250);
+    private static final Duration QUEUED_POLL = Duration.ofSeconds(1);
 
     private final GatewayConfig config;
     private final Spool spool;
@@ -69,6 +70,7 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     public void start() throws IOException {
+        destinations.metadata().start();
         emptyTrash();
         purgeOldManifests();
         scan();
@@ -127,8 +129,13 @@ public final class DeliveryEngine implements AutoCloseable {
                 pending.put(batchId, manifest);
                 if (before == BatchState.PACKAGED) {
                     metrics.attempt(destinations.objects().type(), "success");
-                } else if (before == BatchState.OBJECT_STORED) {
+                } else if (manifest.state == BatchState.METADATA_STORED) {
                     metrics.attempt(destinations.metadata().type(), "success");
+                }
+                if (manifest.state == BatchState.METADATA_QUEUED) {
+                    // the rows wait for the metadata store's next load; look again soon (no attempt is counted)
+                    manifest.nextAttemptAt = clock.instant().plus(QUEUED_POLL).toString();
+                    return;
                 }
             }
             finish(batch, manifest);
@@ -145,7 +152,8 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     private String destinationOf(BatchManifest manifest) {
-        return manifest.state == BatchState.OBJECT_STORED ? destinations.metadata().type() : destinations.objects().type();
+        return manifest.state == BatchState.OBJECT_STORED || manifest.state == BatchState.METADATA_QUEUED
+                ? destinations.metadata().type() : destinations.objects().type();
     }
 
     private void transientFailure(Path batch, BatchManifest manifest, Exception e) {
@@ -265,6 +273,7 @@ public final class DeliveryEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        destinations.metadata().close();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -23,7 +23,7 @@ final class DeliveryMetrics {
         this.registry = registry;
         this.batchesByState = batchesByState;
         this.oldestUndelivered = oldestUndelivered;
-        for (String state : new String[] {"sealed", "packaged", "object_stored", "metadata_stored", "done", "failed"}) {
+        for (String state : new String[] {"sealed", "packaged", "object_stored", "metadata_queued", "metadata_stored", "done", "failed"}) {
             Gauge.builder("dicom.gateway.batches", this.batchesByState, (ToDoubleFunction<Supplier<Map<String, Long>>>)
                             s -> s.get().getOrDefault(state, 0L)).tag("state", state)
                     .description("Batches in the spool by delivery state").register(registry);

@@ -27,7 +27,7 @@ public final class NdjsonMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void write(String batchId, List<Map<String, Object>> rows) throws DeliveryException {
+    public Progress write(String batchId, List<Map<String, Object>> rows) throws DeliveryException {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             for (Map<String, Object> row : rows) {
@@ -36,6 +36,7 @@ public final class NdjsonMetadataStore implements MetadataStore {
             }
             DurableFiles.createDirectories(directory);
             DurableFiles.writeDurably(directory.resolve(batchId + ".ndjson"), out.toByteArray());
+            return Progress.STORED;
         } catch (IOException e) {
             throw new TransientDeliveryException("cannot write metadata to " + directory + ": " + e.getMessage()
                     + " (metadata.local.dir; the service user needs write access and free space)", e);

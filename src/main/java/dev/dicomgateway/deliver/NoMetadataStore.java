@@ -11,8 +11,8 @@ public final class NoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void write(String batchId, List<Map<String, Object>> rows) {
-        // nothing to write
+    public Progress write(String batchId, List<Map<String, Object>> rows) {
+        return Progress.STORED; // nothing to write
     }
 
     @Override
