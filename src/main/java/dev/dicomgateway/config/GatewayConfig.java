@@ -25,7 +25,15 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
     }
 
     /** Where metadata rows go. */
-    public record Metadata(String type, Path localDir) {
+    public record Metadata(String type, Path localDir, BigQuery bigquery) {
+    }
+
+    /**
+     * metadata.type=bigquery: rows go to project.dataset.table by load jobs, one per loadInterval. Empty project and
+     * dataset have already been resolved to destination.gcs.project and the collection.
+     */
+    public record BigQuery(String project, String dataset, String table, String location, String endpoint,
+                           String credentials, Duration loadInterval) {
     }
 
     /** Backoff for transient delivery failures; maxAttempts 0 = forever. */
@@ -91,14 +99,15 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
             throw values.invalid("destination.gcs.bucket", "", "a bucket name when destination.type is gcs "
                     + "(or set GOOGLE_CLOUD_STORAGE)");
         }
+        String collection = values.nonEmptyString("collection");
         Metadata metadata = new Metadata(oneOf(values, "metadata.type", List.of("local", "bigquery", "none")),
-                values.path("metadata.local.dir"));
+                values.path("metadata.local.dir"), bigquery(values, collection, destination.gcs().project()));
         Retry retry = new Retry(values.duration("retry.initialDelay", Duration.ofMillis(10)),
                 values.duration("retry.maxDelay", Duration.ofMillis(10)), values.integer("retry.maxAttempts", 0, 1_000_000));
         if (retry.maxDelay().compareTo(retry.initialDelay()) < 0) {
             throw values.invalid("retry.maxDelay", retry.maxDelay(), "at least retry.initialDelay (" + retry.initialDelay() + ")");
         }
-        return new GatewayConfig(values.nonEmptyString("gateway.id"), values.nonEmptyString("collection"), dicom, spool,
+        return new GatewayConfig(values.nonEmptyString("gateway.id"), collection, dicom, spool,
                 http, deidentify(values), study, destination, metadata, retry,
                 values.integer("deliver.workers", 1, 64), logLevel(values));
     }
@@ -159,11 +168,46 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
         if (endpoint.isEmpty() && emulator != null && !emulator.isBlank()) {
             endpoint = emulator.startsWith("http") ? emulator : "http://" + emulator;
         }
-        String credentials = oneOf(values, "destination.gcs.credentials", List.of("default", "none"));
-        if (endpoint.startsWith("http://") && values.origin("destination.gcs.credentials").startsWith("built-in")) {
-            credentials = "none";
-        }
+        String credentials = credentials(values, "destination.gcs.credentials", endpoint);
         return new Gcs(values.string("destination.gcs.bucket"), values.string("destination.gcs.project"), endpoint, credentials);
+    }
+
+    /**
+     * default or none; a plain http:// endpoint (an emulator or stand-in on loopback) always gets none: access tokens
+     * are never sent in clear text.
+     */
+    private static String credentials(ConfigValues values, String key, String endpoint) throws ConfigException {
+        String credentials = oneOf(values, key, List.of("default", "none"));
+        return endpoint.startsWith("http://") ? "none" : credentials;
+    }
+
+    /** BigQuery dataset and table ids: letters, digits and underscores (tables may also use '-'). */
+    private static final Pattern DATASET_ID = Pattern.compile("[A-Za-z0-9_]{1,1024}");
+    private static final Pattern TABLE_ID = Pattern.compile("[A-Za-z0-9_-]{1,1024}");
+
+    private static BigQuery bigquery(ConfigValues values, String collection, String gcsProject) throws ConfigException {
+        String project = values.string("metadata.bigquery.project");
+        if (project.isEmpty()) {
+            project = gcsProject;
+        }
+        String dataset = values.string("metadata.bigquery.dataset");
+        if (dataset.isEmpty()) {
+            dataset = collection;
+            if (values.string("metadata.type").equals("bigquery") && !DATASET_ID.matcher(dataset).matches()) {
+                throw values.invalid("collection", collection, "letters, digits and underscores when it names the "
+                        + "BigQuery dataset; or set metadata.bigquery.dataset to a dataset id");
+            }
+        } else if (!DATASET_ID.matcher(dataset).matches()) {
+            throw values.invalid("metadata.bigquery.dataset", dataset, "a dataset id: letters, digits and underscores");
+        }
+        String table = values.nonEmptyString("metadata.bigquery.table");
+        if (!TABLE_ID.matcher(table).matches()) {
+            throw values.invalid("metadata.bigquery.table", table, "a table id: letters, digits, '_' and '-'");
+        }
+        String endpoint = values.string("metadata.bigquery.endpoint");
+        String credentials = credentials(values, "metadata.bigquery.credentials", endpoint);
+        return new BigQuery(project, dataset, table, values.string("metadata.bigquery.location"), endpoint, credentials,
+                values.duration("metadata.bigquery.loadInterval", Duration.ofMillis(100)));
     }
 
     private static String oneOf(ConfigValues values, String key, List<String> allowed) throws ConfigException {

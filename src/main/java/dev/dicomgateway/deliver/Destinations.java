@@ -15,8 +15,9 @@ public record Destinations(ObjectStore objects, MetadataStore metadata) {
         MetadataStore metadata = switch (config.metadata().type()) {
             case "local" -> new NdjsonMetadataStore(config.metadata().localDir());
             case "none" -> new NoMetadataStore();
+            case "bigquery" -> dev.dicomgateway.deliver.bigquery.BigQueryMetadataStore.fromConfig(config);
             default -> throw new IllegalArgumentException("metadata.type " + config.metadata().type()
-                    + " is not available in this build; use metadata.type: local or none");
+                    + " is not available in this build; use metadata.type: local, bigquery or none");
         };
         return new Destinations(objects, metadata);
     }

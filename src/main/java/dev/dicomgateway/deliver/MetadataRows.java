@@ -13,8 +13,37 @@ import java.util.Map;
  * One metadata row per instance: the identifying keywords of the (de-identified) instance as columns, the gateway's
  * own columns (entity, item, collection, where it is stored, how it came), and the whole data set as DICOM JSON.
  */
-final class MetadataRows {
-    /** Keyword columns and their tags, as the Cloud Healthcare API export names them. */
+public final class MetadataRows {
+    /** A keyword column: its name (the attribute's keyword, as the Cloud Healthcare API export names it), tag and VR. */
+    public record Keyword(String column, String tag, String vr) {
+    }
+
+    /** The keyword columns, in column order. Each holds the attribute's first value; the whole data set is in metadata. */
+    public static final List<Keyword> KEYWORD_COLUMNS = List.of(
+            new Keyword("StudyInstanceUID", "0020000D", "UI"),
+            new Keyword("SeriesInstanceUID", "0020000E", "UI"),
+            new Keyword("SOPInstanceUID", "00080018", "UI"),
+            new Keyword("SOPClassUID", "00080016", "UI"),
+            new Keyword("PatientID", "00100020", "LO"),
+            new Keyword("Modality", "00080060", "CS"),
+            new Keyword("StudyDate", "00080020", "DA"),
+            new Keyword("StudyTime", "00080030", "TM"),
+            new Keyword("SeriesDate", "00080021", "DA"),
+            new Keyword("SeriesTime", "00080031", "TM"),
+            new Keyword("SeriesNumber", "00200011", "IS"),
+            new Keyword("InstanceNumber", "00200013", "IS"),
+            new Keyword("StudyDescription", "00081030", "LO"),
+            new Keyword("SeriesDescription", "0008103E", "LO"),
+            new Keyword("BodyPartExamined", "00180015", "CS"),
+            new Keyword("PatientSex", "00100040", "CS"),
+            new Keyword("PatientAge", "00101010", "AS"),
+            new Keyword("AccessionNumber", "00080050", "SH"),
+            new Keyword("Rows", "00280010", "US"),
+            new Keyword("Columns", "00280011", "US"),
+            new Keyword("NumberOfFrames", "00280008", "IS"),
+            new Keyword("SliceThickness", "00180050", "DS"));
+
+    /** Keyword column name to tag, in column order. */
     static final Map<String, String> KEYWORDS = keywords();
 
     private MetadataRows() {
@@ -22,22 +51,7 @@ final class MetadataRows {
 
     private static Map<String, String> keywords() {
         Map<String, String> keywords = new LinkedHashMap<>();
-        keywords.put("StudyInstanceUID", "0020000D");
-        keywords.put("SeriesInstanceUID", "0020000E");
-        keywords.put("SOPInstanceUID", "00080018");
-        keywords.put("SOPClassUID", "00080016");
-        keywords.put("PatientID", "00100020");
-        keywords.put("Modality", "00080060");
-        keywords.put("StudyDate", "00080020");
-        keywords.put("StudyTime", "00080030");
-        keywords.put("SeriesNumber", "00200011");
-        keywords.put("InstanceNumber", "00200013");
-        keywords.put("StudyDescription", "00081030");
-        keywords.put("SeriesDescription", "0008103E");
-        keywords.put("BodyPartExamined", "00180015");
-        keywords.put("PatientSex", "00100040");
-        keywords.put("PatientAge", "00101010");
-        keywords.put("AccessionNumber", "00080050");
+        KEYWORD_COLUMNS.forEach(k -> keywords.put(k.column(), k.tag()));
         return keywords;
     }
 

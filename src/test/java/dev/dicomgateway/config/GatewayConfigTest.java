@@ -68,6 +68,26 @@ class GatewayConfigTest {
     }
 
     @Test
+    void bigQueryDefaultsFollowSendit() throws Exception {
+        GatewayConfig config = GatewayConfig.load(null, Map.of("GOOGLE_PROJECT_NAME", "sendit-project",
+                "GOOGLE_STORAGE_COLLECTION", "IRB_42", "DICOM_GATEWAY_METADATA_TYPE", "bigquery"));
+        GatewayConfig.BigQuery bigquery = config.metadata().bigquery();
+        assertEquals("sendit-project", bigquery.project(), "the project of destination.gcs and its aliases");
+        assertEquals("IRB_42", bigquery.dataset(), "the dataset is the collection, as in sendit");
+        assertEquals("dicom", bigquery.table());
+        assertEquals(java.time.Duration.ofMinutes(5), bigquery.loadInterval());
+        assertEquals("default", bigquery.credentials());
+        GatewayConfig local = GatewayConfig.load(null, Map.of("DICOM_GATEWAY_METADATA_TYPE", "bigquery",
+                "DICOM_GATEWAY_METADATA_BIGQUERY_ENDPOINT", "http://127.0.0.1:9",
+                "DICOM_GATEWAY_METADATA_BIGQUERY_CREDENTIALS", "default"));
+        assertEquals("none", local.metadata().bigquery().credentials(), "no token is sent over plain http");
+        assertInvalid(Map.of("DICOM_GATEWAY_METADATA_TYPE", "bigquery", "DICOM_GATEWAY_COLLECTION", "IRB-42"),
+                "collection", "metadata.bigquery.dataset");
+        assertInvalid(Map.of("DICOM_GATEWAY_METADATA_BIGQUERY_DATASET", "my-dataset"), "metadata.bigquery.dataset",
+                "letters, digits and underscores");
+    }
+
+    @Test
     void deliveryKeysAreValidated() {
         assertInvalid(Map.of("DICOM_GATEWAY_DESTINATION_OBJECTTEMPLATE", "x/{patientName}.tar.gz"), "destination.objectTemplate", "{patientName}");
         assertInvalid(Map.of("DICOM_GATEWAY_DESTINATION_TYPE", "s3"), "destination.type", "local, gcs");

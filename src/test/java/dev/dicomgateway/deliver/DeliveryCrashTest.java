@@ -3,11 +3,11 @@ package dev.dicomgateway.deliver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.dicomgateway.dicom.FileMetaInformation;
 import dev.dicomgateway.testing.DataSets;
 import dev.dicomgateway.testing.Dcmtk;
 import dev.dicomgateway.testing.Delivered;
+import dev.dicomgateway.testing.FakeBigQuery;
 import dev.dicomgateway.testing.GatewayProcess;
 import dev.dicomgateway.testing.RawScu;
 import dev.dicomgateway.testing.TestGateway;
@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -37,17 +38,31 @@ class DeliveryCrashTest {
 
     @Test
     void sigkillDuringPackagingAndDeliveryNeverLosesOrDuplicates() throws Exception {
-        run(null);
+        run(null, null);
     }
 
     @Test
     void sigkillDuringUploadsToCloudStorageNeverLosesOrDuplicates() throws Exception {
         try (dev.dicomgateway.testing.FakeGcs gcs = new dev.dicomgateway.testing.FakeGcs("crash-bucket")) {
-            run(gcs);
+            run(gcs, null);
         }
     }
 
-    private void run(dev.dicomgateway.testing.FakeGcs gcs) throws Exception {
+    /** Load jobs take a while and answers are slow, so kills land between recording, submitting and finishing a load. */
+    @Test
+    void sigkillDuringUploadsAndBigQueryLoadsNeverLosesOrDuplicates() throws Exception {
+        try (dev.dicomgateway.testing.FakeGcs gcs = new dev.dicomgateway.testing.FakeGcs("crash-bucket");
+             FakeBigQuery bigquery = new FakeBigQuery()) {
+            bigquery.jobRunMillis = 400;
+            bigquery.slowMillis = 60;
+            run(gcs, bigquery);
+            List<Map<String, Object>> rows = bigquery.rows("crash-project", "crash", "dicom");
+            assertEquals(STUDIES * INSTANCES_PER_STUDY, rows.size(), "one BigQuery row per instance, none twice");
+            assertEquals(rows.size(), new HashSet<>(rows.stream().map(r -> r.get("SOPInstanceUID")).toList()).size());
+        }
+    }
+
+    private void run(dev.dicomgateway.testing.FakeGcs gcs, FakeBigQuery bigquery) throws Exception {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         List<Path> files = makeInstances(work.resolve("source"), random);
@@ -55,7 +70,7 @@ class DeliveryCrashTest {
         files.forEach(f -> sops.add(f.getFileName().toString().replace(".dcm", "")));
         Path spool = work.resolve("spool");
         Path log = work.resolve("gateway.log");
-        String[] settings = environment(gcs);
+        String[] settings = environment(gcs, bigquery);
 
         GatewayProcess first = GatewayProcess.start(spool, log, settings);
         Dcmtk.StoreReport report = Dcmtk.storescu(first.dicomPort(), "DICOM-GATEWAY", "-xe", files);
@@ -67,12 +82,21 @@ class DeliveryCrashTest {
             gateway.kill();
         }
         try (GatewayProcess last = GatewayProcess.start(spool, log, settings)) {
-            Delivered.awaitMetadataRows(TestGateway.metadataOf(spool), files.size());
-            Thread.sleep(500); // let the last batch finish its cleanup
+            if (bigquery == null) {
+                Delivered.awaitMetadataRows(TestGateway.metadataOf(spool), files.size());
+            } else {
+                awaitBigQueryRows(bigquery, files.size(), log);
+            }
+            awaitNoBatches(spool);
         }
 
         String logText = Files.readString(log);
         int resumed = count(logText, "resuming batch") + count(logText, "interrupted by a stop");
+        if (bigquery != null) {
+            int loadsResumed = count(logText, "BigQuery: resuming load job");
+            System.out.printf("load jobs run: %d, load jobs resumed after a kill: %d%n", bigquery.loadJobsRun(), loadsResumed);
+            assertTrue(loadsResumed > 0, "the kills must interrupt load jobs for this test to mean anything");
+        }
         System.out.printf("seals: %d, deliveries: %d, batches resumed mid-way after a kill: %d, gateway starts: %d%n",
                 count(logText, "study sealed"), count(logText, "delivered:"), resumed, count(logText, "ready: collection"));
         assertTrue(resumed > 0, "the kills must interrupt sealing or delivery for this test to mean anything");
@@ -92,8 +116,9 @@ class DeliveryCrashTest {
                 members.add(member.substring(member.lastIndexOf('/') + 1).replace(".dcm", ""));
             }
         }
-        List<JsonNode> rows = Delivered.rows(TestGateway.metadataOf(spool));
-        List<String> rowSops = rows.stream().map(r -> r.get("SOPInstanceUID").asText()).toList();
+        List<String> rowSops = bigquery != null
+                ? bigquery.rows("crash-project", "crash", "dicom").stream().map(r -> r.get("SOPInstanceUID").toString()).toList()
+                : Delivered.rows(TestGateway.metadataOf(spool)).stream().map(r -> r.get("SOPInstanceUID").asText()).toList();
         assertEquals(files.size(), members.size(), "archive members (seed " + seed + ")");
         assertEquals(sops, new HashSet<>(members), "every acknowledged instance in exactly one archive");
         assertEquals(files.size(), rowSops.size(), "metadata rows");
@@ -107,13 +132,39 @@ class DeliveryCrashTest {
         return text.split(java.util.regex.Pattern.quote(needle), -1).length - 1;
     }
 
-    private static String[] environment(dev.dicomgateway.testing.FakeGcs gcs) {
+    private static void awaitBigQueryRows(FakeBigQuery bigquery, int count, Path log) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (bigquery.rows("crash-project", "crash", "dicom").size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        if (bigquery.rows("crash-project", "crash", "dicom").size() < count) {
+            List<String> lines = Files.readAllLines(log);
+            throw new AssertionError(bigquery.rows("crash-project", "crash", "dicom").size() + " of " + count
+                    + " rows; end of the gateway's log:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+        }
+    }
+
+    private static void awaitNoBatches(Path spool) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!Delivered.files(spool.resolve("batches"), ".dcm").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        Thread.sleep(500); // let the last batch finish its cleanup
+    }
+
+    private static String[] environment(dev.dicomgateway.testing.FakeGcs gcs, FakeBigQuery bigquery) {
         List<String> environment = new ArrayList<>(List.of(TestGateway.PASSTHROUGH));
         environment.addAll(List.of("DICOM_GATEWAY_STUDY_STABLEAFTER", "300ms", "DICOM_GATEWAY_RETRY_INITIALDELAY", "100ms",
                 "DICOM_GATEWAY_RETRY_MAXDELAY", "500ms", "DICOM_GATEWAY_DESTINATION_COMPRESSIONLEVEL", "6"));
         if (gcs != null) {
             environment.addAll(List.of("DICOM_GATEWAY_DESTINATION_TYPE", "gcs", "DICOM_GATEWAY_DESTINATION_GCS_BUCKET",
                     "crash-bucket", "DICOM_GATEWAY_DESTINATION_GCS_ENDPOINT", gcs.endpoint()));
+        }
+        if (bigquery != null) {
+            environment.addAll(List.of("DICOM_GATEWAY_METADATA_TYPE", "bigquery", "DICOM_GATEWAY_METADATA_BIGQUERY_PROJECT",
+                    "crash-project", "DICOM_GATEWAY_METADATA_BIGQUERY_DATASET", "crash",
+                    "DICOM_GATEWAY_METADATA_BIGQUERY_ENDPOINT", bigquery.endpoint(),
+                    "DICOM_GATEWAY_METADATA_BIGQUERY_LOADINTERVAL", "300ms"));
         }
         return environment.toArray(String[]::new);
     }

@@ -1,0 +1,40 @@
+package dev.dicomgateway.deliver.bigquery;
+
+import com.google.api.gax.retrying.RetrySettings;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.BigQueryOptions;
+import com.google.cloud.bigquery.TableId;
+import dev.dicomgateway.config.GatewayConfig;
+import java.time.Duration;
+
+/** The BigQuery client for metadata.bigquery.*: project, endpoint, credentials, and short client-side retries. */
+final class BigQueryConnection {
+    private BigQueryConnection() {
+    }
+
+    static BigQuery client(GatewayConfig.BigQuery settings) {
+        BigQueryOptions.Builder options = BigQueryOptions.newBuilder()
+                // a few quick tries inside the client; the loader's own cycle retries everything else, forever
+                .setRetrySettings(RetrySettings.newBuilder().setMaxAttempts(3)
+                        .setInitialRetryDelayDuration(Duration.ofMillis(200)).setMaxRetryDelayDuration(Duration.ofSeconds(2))
+                        .setRetryDelayMultiplier(2).setTotalTimeoutDuration(Duration.ofMinutes(5)).build());
+        if (!settings.project().isEmpty()) {
+            options.setProjectId(settings.project());
+        }
+        if (!settings.location().isEmpty()) {
+            options.setLocation(settings.location());
+        }
+        if (!settings.endpoint().isEmpty()) {
+            options.setHost(settings.endpoint());
+        }
+        if (settings.credentials().equals("none")) {
+            options.setCredentials(NoCredentials.getInstance());
+        }
+        return options.build().getService();
+    }
+
+    static TableId table(BigQuery client, GatewayConfig.BigQuery settings) {
+        return TableId.of(client.getOptions().getProjectId(), settings.dataset(), settings.table());
+    }
+}

@@ -1,0 +1,74 @@
+package dev.dicomgateway.deliver.bigquery;
+
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.BigQueryException;
+import com.google.cloud.bigquery.FormatOptions;
+import com.google.cloud.bigquery.Job;
+import com.google.cloud.bigquery.JobId;
+import com.google.cloud.bigquery.JobInfo;
+import com.google.cloud.bigquery.TableDataWriteChannel;
+import com.google.cloud.bigquery.TableId;
+import com.google.cloud.bigquery.WriteChannelConfiguration;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Load jobs by id: submit one (an NDJSON upload streamed from files, appended, all rows or none) and look one up. */
+final class LoadJobs {
+    private final BigQuery client;
+    private final TableId table;
+    private final String location;
+
+    LoadJobs(BigQuery client, TableId table, String location) {
+        this.client = client;
+        this.table = table;
+        this.location = location;
+    }
+
+    JobId id(String jobId) {
+        JobId.Builder id = JobId.newBuilder().setProject(table.getProject()).setJob(jobId);
+        if (!location.isEmpty()) {
+            id.setLocation(location);
+        }
+        return id.build();
+    }
+
+    /** The job, or null when BigQuery has never accepted one with this id. */
+    Job get(String jobId) {
+        return client.getJob(id(jobId));
+    }
+
+    /**
+     * Uploads {@code files} as one load job with id {@code jobId}. Returns the job, also when BigQuery already holds
+     * one with this id (submitted before a crash or a lost answer): it never runs twice.
+     */
+    Job submit(String jobId, List<Path> files) throws IOException {
+        WriteChannelConfiguration configuration = WriteChannelConfiguration.newBuilder(table)
+                .setFormatOptions(FormatOptions.json())
+                .setWriteDisposition(JobInfo.WriteDisposition.WRITE_APPEND)
+                .setCreateDisposition(JobInfo.CreateDisposition.CREATE_NEVER)
+                .setIgnoreUnknownValues(false)
+                .setMaxBadRecords(0)
+                .build();
+        TableDataWriteChannel writer = client.writer(id(jobId), configuration);
+        try {
+            try (OutputStream out = Channels.newOutputStream(writer)) {
+                for (Path file : files) {
+                    Files.copy(file, out);
+                }
+            }
+            return writer.getJob();
+        } catch (BigQueryException e) {
+            if (e.getCode() == 409) { // "Already Exists: Job ..." — the earlier submission went through
+                Job existing = get(jobId);
+                if (existing != null) {
+                    return existing;
+                }
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.dicomgateway.deliver.bigquery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.Job;
+import dev.dicomgateway.config.GatewayConfig;
+import dev.dicomgateway.testing.FakeBigQuery;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The typed values, and rows the gateway writes against the schema it creates (checked by the stand-in's loader). */
+class BigQuerySchemaTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+
+    @Test
+    void dicomValuesBecomeBigQueryValuesOrNull() {
+        assertEquals("2024-03-01", TypedValues.date("20240301"));
+        assertEquals("1998-09-24", TypedValues.date("1998.09.24"));
+        assertNull(TypedValues.date("20231345"));
+        assertNull(TypedValues.date("2024-03-01"));
+        assertNull(TypedValues.date(""));
+        assertEquals("07:59:11", TypedValues.time("075911"));
+        assertEquals("07:59:11.250000", TypedValues.time("075911.25"));
+        assertEquals("07:59:00", TypedValues.time("0759"));
+        assertEquals("07:00:00", TypedValues.time("07"));
+        assertEquals("07:59:11", TypedValues.time("07:59:11"));
+        assertNull(TypedValues.time("246000"));
+        assertNull(TypedValues.time("075960"), "a leap second has no BigQuery TIME");
+        assertNull(TypedValues.time("noon"));
+        assertEquals(512L, TypedValues.integer("512"));
+        assertNull(TypedValues.integer("5x"));
+        assertEquals("2026-11-22 18:15:00.123000", TypedValues.timestamp("2026-11-22T18:15:00.123Z"));
+        assertNull(TypedValues.timestamp("yesterday"));
+    }
+
+    @Test
+    void everyTypedRowFitsTheSchemaTheGatewayCreates() throws Exception {
+        Map<String, Object> row = new LinkedHashMap<>();
+        DicomTableSchema.COLUMNS.keySet().forEach(c -> row.put(c, "garbage-" + c));
+        row.put("metadata", Map.of("00080018", Map.of("vr", "UI", "Value", List.of("1.2.3"))));
+        Map<String, Object> good = new LinkedHashMap<>(row);
+        good.putAll(Map.of("StudyDate", "20240301", "StudyTime", "101500.5", "Rows", "512", "object_size", 1234L,
+                "received_at", "2026-11-22T18:15:00Z"));
+        for (Map<String, Object> candidate : List.of(row, good)) {
+            JsonNode typed = JSON.readTree(TableRows.ndjson(List.of(candidate)));
+            for (var field : DicomTableSchema.schema().getFields()) {
+                String type = field.getType().getStandardType().name().replace("INT64", "INTEGER").replace("FLOAT64", "FLOAT");
+                assertNull(FakeBigQuery.typeError(type, typed.path(field.getName())), field.getName() + " in " + typed);
+            }
+        }
+        JsonNode typed = JSON.readTree(TableRows.ndjson(List.of(good)));
+        assertEquals("2024-03-01", typed.get("StudyDate").asText());
+        assertEquals(512, typed.get("Rows").asInt());
+        assertTrue(typed.get("metadata").isObject(), "metadata is loaded as a JSON value, not a string");
+    }
+
+    @Test
+    void theStandInRefusesRowsThatDoNotFitAndLoadsNothingOfThem() throws Exception {
+        try (FakeBigQuery fake = new FakeBigQuery()) {
+            GatewayConfig.BigQuery settings = new GatewayConfig.BigQuery("p", "d", "dicom", "", fake.endpoint(), "none",
+                    Duration.ofSeconds(1));
+            BigQuery client = BigQueryConnection.client(settings);
+            BigQueryTables tables = new BigQueryTables(client, BigQueryConnection.table(client, settings), "");
+            tables.ensure();
+            LoadJobs jobs = new LoadJobs(client, tables.table(), "");
+            String fits = new String(TableRows.ndjson(List.of(Map.of("StudyDate", "20240301"))), StandardCharsets.UTF_8);
+            Path file = Files.writeString(work.resolve("rows.ndjson"), fits
+                    + "{\"StudyDate\":\"20240301\"}\n"); // an untyped DA: BigQuery refuses it
+            Job refused = jobs.submit("job-1", List.of(file));
+            assertNotNull(refused.getStatus().getError());
+            assertEquals("invalid", refused.getStatus().getError().getReason());
+            Files.writeString(file, "{\"NoSuchColumn\":\"x\"}\n");
+            assertEquals("invalid", jobs.submit("job-2", List.of(file)).getStatus().getError().getReason());
+            assertEquals(0, fake.rows("p", "d", "dicom").size(), "all rows or none");
+            Files.writeString(file, fits);
+            assertNull(jobs.submit("job-3", List.of(file)).getStatus().getError());
+            assertEquals(1, fake.rows("p", "d", "dicom").size());
+            Job again = jobs.submit("job-3", List.of(file));
+            assertEquals("job-3", again.getJobId().getJob(), "a second submission under a known id returns that job");
+            assertEquals(1, fake.rows("p", "d", "dicom").size(), "and loads nothing more");
+            List<String> second = tables.ensure();
+            assertTrue(second.contains("table dicom present with every column"), second.toString());
+        }
+    }
+
+    @Test
+    void anOlderTableGainsNewColumnsAndAConflictingOneIsRefusedWithTheFix() throws Exception {
+        try (FakeBigQuery fake = new FakeBigQuery()) {
+            GatewayConfig.BigQuery settings = new GatewayConfig.BigQuery("p", "d", "dicom", "", fake.endpoint(), "none",
+                    Duration.ofSeconds(1));
+            BigQuery client = BigQueryConnection.client(settings);
+            client.create(com.google.cloud.bigquery.DatasetInfo.of("d"));
+            List<com.google.cloud.bigquery.Field> older = DicomTableSchema.schema().getFields().stream()
+                    .filter(f -> !f.getName().equals("SliceThickness")).toList();
+            client.create(com.google.cloud.bigquery.TableInfo.of(com.google.cloud.bigquery.TableId.of("p", "d", "dicom"),
+                    com.google.cloud.bigquery.StandardTableDefinition.of(com.google.cloud.bigquery.Schema.of(older))));
+            BigQueryTables tables = new BigQueryTables(client, BigQueryConnection.table(client, settings), "");
+            List<String> lines = tables.ensure();
+            assertTrue(lines.contains("table dicom present; added columns SliceThickness"), lines.toString());
+            assertTrue(fake.table("p", "d", "dicom").resource.toString().contains("SliceThickness"));
+
+            client.create(com.google.cloud.bigquery.TableInfo.of(com.google.cloud.bigquery.TableId.of("p", "d", "other"),
+                    com.google.cloud.bigquery.StandardTableDefinition.of(com.google.cloud.bigquery.Schema.of(
+                            com.google.cloud.bigquery.Field.of("StudyDate", com.google.cloud.bigquery.StandardSQLTypeName.STRING)))));
+            GatewayConfig.BigQuery otherTable = new GatewayConfig.BigQuery("p", "d", "other", "", fake.endpoint(), "none",
+                    Duration.ofSeconds(1));
+            BigQueryTables conflicting = new BigQueryTables(client, BigQueryConnection.table(client, otherTable), "");
+            dev.dicomgateway.deliver.PermanentDeliveryException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.dicomgateway.deliver.PermanentDeliveryException.class, conflicting::ensure);
+            assertTrue(refused.getMessage().contains("StudyDate of type STRING where the gateway writes DATE")
+                    && refused.getMessage().contains("metadata.bigquery.table"), refused.getMessage());
+        }
+    }
+}
