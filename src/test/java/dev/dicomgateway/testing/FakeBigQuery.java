@@ -89,6 +89,14 @@ public final class FakeBigQuery implements AutoCloseable {
         server.start();
     }
 
+    /** Sets up a fault before a gateway starts: the next {@code count} requests of {@code target} fail with {@code status}. */
+    public FakeBigQuery failingNext(Target target, int status, int count) {
+        failTarget = target;
+        failStatus = status;
+        failNext.set(count);
+        return this;
+    }
+
     public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }

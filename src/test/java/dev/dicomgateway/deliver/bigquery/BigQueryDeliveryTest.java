@@ -167,7 +167,8 @@ class BigQueryDeliveryTest {
     void transientFaultsEndInTheSameStateAsNoFault() throws Exception {
         Path corpus = RelationshipCorpus.make(work.resolve("corpus"));
         Path spool = work.resolve("spool");
-        try (FakeGcs gcs = new FakeGcs(BUCKET); FakeBigQuery bigquery = new FakeBigQuery();
+        try (FakeGcs gcs = new FakeGcs(BUCKET);
+             FakeBigQuery bigquery = new FakeBigQuery().failingNext(FakeBigQuery.Target.TABLES, 500, 4); // at start-up
              Gateway gateway = start(spool, gcs, bigquery, "300ms")) {
             awaitTable(bigquery);
             bigquery.failTarget = FakeBigQuery.Target.UPLOADS;
@@ -199,7 +200,7 @@ class BigQueryDeliveryTest {
             List<Map<String, Object>> rows = bigquery.rows(PROJECT, DATASET, "dicom");
             assertEquals(4, rows.size(), "one row per instance, whatever the faults");
             assertEquals(4, new HashSet<>(rows.stream().map(r -> r.get("SOPInstanceUID")).toList()).size());
-            assertEquals(4 + 3 + 3 + 1 + 3, bigquery.faultsInjected(), "every injected fault was met");
+            assertEquals(4 + 4 + 3 + 3 + 1 + 3, bigquery.faultsInjected(), "every injected fault was met");
             assertTrue(gateway.registry().scrape().contains("destination=\"bigquery\",gateway=\"gw-1\",result=\"transient\""));
         }
     }
