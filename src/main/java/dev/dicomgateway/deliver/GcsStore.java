@@ -1,6 +1,5 @@
 package dev.dicomgateway.deliver;
 
-import com.google.api.gax.retrying.RetrySettings;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobInfo;
@@ -10,7 +9,6 @@ import com.google.cloud.storage.StorageOptions;
 import dev.dicomgateway.config.GatewayConfig;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -35,10 +33,7 @@ public final class GcsStore implements ObjectStore {
     }
 
     public static GcsStore fromConfig(GatewayConfig.Gcs settings) {
-        StorageOptions.Builder options = StorageOptions.http()
-                .setRetrySettings(RetrySettings.newBuilder().setMaxAttempts(3)
-                        .setInitialRetryDelayDuration(Duration.ofMillis(200)).setMaxRetryDelayDuration(Duration.ofSeconds(2))
-                        .setRetryDelayMultiplier(2).setTotalTimeoutDuration(Duration.ofMinutes(5)).build());
+        StorageOptions.Builder options = StorageOptions.http().setRetrySettings(GoogleClients.shortRetries());
         if (!settings.project().isEmpty()) {
             options.setProjectId(settings.project());
         }
@@ -131,19 +126,10 @@ public final class GcsStore implements ObjectStore {
     @Override
     public java.util.List<CheckResult> check() {
         java.util.List<CheckResult> results = new java.util.ArrayList<>();
-        if (settings.credentials().equals("none")) {
-            results.add(CheckResult.ok("gcs credentials", "none (endpoint " + settings.endpoint() + ")"));
-        } else {
-            try {
-                com.google.auth.oauth2.GoogleCredentials.getApplicationDefault();
-                String keyFile = System.getenv("GOOGLE_APPLICATION_CREDENTIALS");
-                results.add(CheckResult.ok("gcs credentials", keyFile == null ? "Application Default Credentials found"
-                        : "service-account key file from GOOGLE_APPLICATION_CREDENTIALS"));
-            } catch (IOException e) {
-                results.add(CheckResult.failed("gcs credentials", "no Application Default Credentials: set "
-                        + "GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run on Google Cloud"));
-                return results;
-            }
+        CheckResult credentials = GoogleClients.credentialsCheck("gcs credentials", settings.credentials(), settings.endpoint());
+        results.add(credentials);
+        if (!credentials.ok()) {
+            return results;
         }
         java.util.List<String> needed = java.util.List.of("storage.objects.create", "storage.objects.get");
         try {

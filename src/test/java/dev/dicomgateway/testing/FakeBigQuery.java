@@ -8,7 +8,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -135,7 +134,7 @@ public final class FakeBigQuery implements AutoCloseable {
             if ("POST".equals(method) && "PATCH".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("X-HTTP-Method-Override"))) {
                 method = "PATCH";
             }
-            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+            Map<String, String> query = HttpStandIn.query(exchange.getRequestURI().getRawQuery());
             byte[] body = exchange.getRequestBody().readAllBytes();
             if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
                 body = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes();
@@ -144,7 +143,7 @@ public final class FakeBigQuery implements AutoCloseable {
                 Thread.sleep(slowMillis);
             }
             if (denyAll) {
-                error(exchange, 403, "accessDenied", "Access Denied: the caller does not have permission");
+                HttpStandIn.error(exchange, 403, "accessDenied", "Access Denied: the caller does not have permission");
                 return;
             }
             if (injectFault(exchange, path, method)) {
@@ -160,7 +159,7 @@ public final class FakeBigQuery implements AutoCloseable {
             } else if ((m = JOBS.matcher(path)).matches()) {
                 job(exchange, m.group(1), m.group(2), method, body);
             } else {
-                error(exchange, 404, "notFound", "not implemented by FakeBigQuery: " + method + " " + path);
+                HttpStandIn.error(exchange, 404, "notFound", "not implemented by FakeBigQuery: " + method + " " + path);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -193,7 +192,7 @@ public final class FakeBigQuery implements AutoCloseable {
                 case 403 -> "accessDenied";
                 default -> "backendError";
             };
-            error(exchange, failStatus, reason, "injected fault");
+            HttpStandIn.error(exchange, failStatus, reason, "injected fault");
         }
         return true;
     }
@@ -202,9 +201,9 @@ public final class FakeBigQuery implements AutoCloseable {
         if (dataset != null && method.equals("GET")) {
             ObjectNode resource = datasets.get(project + "." + dataset);
             if (resource == null) {
-                error(exchange, 404, "notFound", "Not found: Dataset " + project + ":" + dataset);
+                HttpStandIn.error(exchange, 404, "notFound", "Not found: Dataset " + project + ":" + dataset);
             } else {
-                json(exchange, 200, resource);
+                HttpStandIn.json(exchange, 200, resource);
             }
         } else if (dataset == null && method.equals("POST")) {
             ObjectNode resource = (ObjectNode) JSON.readTree(body);
@@ -214,29 +213,29 @@ public final class FakeBigQuery implements AutoCloseable {
             }
             resource.put("id", project + ":" + id);
             if (datasets.putIfAbsent(project + "." + id, resource) != null) {
-                error(exchange, 409, "duplicate", "Already Exists: Dataset " + project + ":" + id);
+                HttpStandIn.error(exchange, 409, "duplicate", "Already Exists: Dataset " + project + ":" + id);
             } else {
-                json(exchange, 200, resource);
+                HttpStandIn.json(exchange, 200, resource);
             }
         } else {
-            error(exchange, 405, "invalid", "unsupported " + method);
+            HttpStandIn.error(exchange, 405, "invalid", "unsupported " + method);
         }
     }
 
     private void table(HttpExchange exchange, String project, String dataset, String table, String method, byte[] body)
             throws IOException {
         if (!datasets.containsKey(project + "." + dataset)) {
-            error(exchange, 404, "notFound", "Not found: Dataset " + project + ":" + dataset);
+            HttpStandIn.error(exchange, 404, "notFound", "Not found: Dataset " + project + ":" + dataset);
             return;
         }
         if (table != null && method.equals("GET")) {
             StoredTable stored = tables.get(project + "." + dataset + "." + table);
             if (stored == null) {
-                error(exchange, 404, "notFound", "Not found: Table " + project + ":" + dataset + "." + table);
+                HttpStandIn.error(exchange, 404, "notFound", "Not found: Table " + project + ":" + dataset + "." + table);
             } else {
                 ObjectNode resource = stored.resource.deepCopy();
                 resource.put("numRows", String.valueOf(stored.rows.size()));
-                json(exchange, 200, resource);
+                HttpStandIn.json(exchange, 200, resource);
             }
         } else if (table == null && method.equals("POST")) {
             ObjectNode resource = (ObjectNode) JSON.readTree(body);
@@ -244,23 +243,23 @@ public final class FakeBigQuery implements AutoCloseable {
             resource.put("type", resource.has("view") ? "VIEW" : "TABLE");
             resource.put("id", project + ":" + dataset + "." + id);
             if (tables.putIfAbsent(project + "." + dataset + "." + id, new StoredTable(resource)) != null) {
-                error(exchange, 409, "duplicate", "Already Exists: Table " + project + ":" + dataset + "." + id);
+                HttpStandIn.error(exchange, 409, "duplicate", "Already Exists: Table " + project + ":" + dataset + "." + id);
             } else {
-                json(exchange, 200, resource);
+                HttpStandIn.json(exchange, 200, resource);
             }
         } else if (table != null && (method.equals("PATCH") || method.equals("PUT"))) {
             StoredTable stored = tables.get(project + "." + dataset + "." + table);
             if (stored == null) {
-                error(exchange, 404, "notFound", "Not found: Table " + project + ":" + dataset + "." + table);
+                HttpStandIn.error(exchange, 404, "notFound", "Not found: Table " + project + ":" + dataset + "." + table);
                 return;
             }
             JsonNode patch = JSON.readTree(body);
             if (patch.has("schema")) {
                 stored.resource.set("schema", patch.get("schema"));
             }
-            json(exchange, 200, stored.resource);
+            HttpStandIn.json(exchange, 200, stored.resource);
         } else {
-            error(exchange, 405, "invalid", "unsupported " + method);
+            HttpStandIn.error(exchange, 405, "invalid", "unsupported " + method);
         }
     }
 
@@ -268,27 +267,27 @@ public final class FakeBigQuery implements AutoCloseable {
         if (jobId != null && method.equals("GET")) {
             ObjectNode job = jobs.get(project + ":" + jobId);
             if (job == null) {
-                error(exchange, 404, "notFound", "Not found: Job " + project + ":" + jobId);
+                HttpStandIn.error(exchange, 404, "notFound", "Not found: Job " + project + ":" + jobId);
                 return;
             }
-            json(exchange, 200, view(project + ":" + jobId, job));
+            HttpStandIn.json(exchange, 200, view(project + ":" + jobId, job));
         } else if (jobId == null && method.equals("POST")) {
             ObjectNode job = (ObjectNode) JSON.readTree(body);
             if (!job.path("configuration").path("dryRun").asBoolean(false)) {
-                error(exchange, 400, "invalid", "FakeBigQuery runs only dry-run jobs through jobs.insert");
+                HttpStandIn.error(exchange, 400, "invalid", "FakeBigQuery runs only dry-run jobs through jobs.insert");
                 return;
             }
             String sql = job.path("configuration").path("query").path("query").asText();
             Matcher table = Pattern.compile("`([^.`]+)\\.([^.`]+)\\.([^.`]+)`").matcher(sql);
             if (!table.find() || !tables.containsKey(table.group(1) + "." + table.group(2) + "." + table.group(3))) {
-                error(exchange, 404, "notFound", "Not found: Table in query " + sql);
+                HttpStandIn.error(exchange, 404, "notFound", "Not found: Table in query " + sql);
                 return;
             }
             job.putObject("status").put("state", "DONE");
             job.putObject("statistics").put("totalBytesProcessed", "0");
-            json(exchange, 200, job);
+            HttpStandIn.json(exchange, 200, job);
         } else {
-            error(exchange, 405, "invalid", "unsupported " + method);
+            HttpStandIn.error(exchange, 405, "invalid", "unsupported " + method);
         }
     }
 
@@ -322,12 +321,12 @@ public final class FakeBigQuery implements AutoCloseable {
                 exchange.close();
                 return;
             }
-            json(exchange, 200, view(finished, jobs.get(finished)));
+            HttpStandIn.json(exchange, 200, view(finished, jobs.get(finished)));
             return;
         }
         ByteArrayOutputStream received = id == null ? null : uploads.get(id);
         if (received == null) {
-            error(exchange, 404, "notFound", "no such upload session");
+            HttpStandIn.error(exchange, 404, "notFound", "no such upload session");
             return;
         }
         String range = exchange.getRequestHeaders().getFirst("Content-Range");
@@ -354,7 +353,7 @@ public final class FakeBigQuery implements AutoCloseable {
         job.put("kind", "bigquery#job");
         synchronized (jobs) {
             if (jobs.containsKey(key)) {
-                error(exchange, 409, "duplicate", "Already Exists: Job " + key);
+                HttpStandIn.error(exchange, 409, "duplicate", "Already Exists: Job " + key);
                 return;
             }
             run(project, job, received.toByteArray());
@@ -369,7 +368,7 @@ public final class FakeBigQuery implements AutoCloseable {
             exchange.close(); // the job exists, but the client never hears so
             return;
         }
-        json(exchange, 200, view(key, job));
+        HttpStandIn.json(exchange, 200, view(key, job));
     }
 
     /** Runs a load job: every row checked against the schema; all appended, or none and an error in its status. */
@@ -484,32 +483,6 @@ public final class FakeBigQuery implements AutoCloseable {
         } catch (DateTimeParseException e) {
             return "invalid " + type + ": " + value;
         }
-    }
-
-    private static void json(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-    }
-
-    private static void error(HttpExchange exchange, int status, String reason, String message) throws IOException {
-        json(exchange, status, Map.of("error", Map.of("code", status, "message", message,
-                "errors", List.of(Map.of("message", message, "reason", reason, "domain", "global")))));
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> query = new LinkedHashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int equals = pair.indexOf('=');
-                if (equals > 0) {
-                    query.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return query;
     }
 
     @Override

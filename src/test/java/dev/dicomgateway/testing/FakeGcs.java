@@ -80,10 +80,14 @@ public final class FakeGcs implements AutoCloseable {
         return uploadRequests.get();
     }
 
+    private static void error(HttpExchange exchange, int status, String message) throws IOException {
+        HttpStandIn.error(exchange, status, status == 412 ? "conditionNotMet" : "backendError", message);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
-            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+            Map<String, String> query = HttpStandIn.query(exchange.getRequestURI().getRawQuery());
             byte[] body = exchange.getRequestBody().readAllBytes();
             if (path.startsWith("/upload/storage/v1/b/")) {
                 uploadRequests.incrementAndGet();
@@ -102,7 +106,7 @@ public final class FakeGcs implements AutoCloseable {
                 if (object == null) {
                     error(exchange, 404, "No such object: " + bucket + "/" + name);
                 } else {
-                    json(exchange, 200, resource(object));
+                    HttpStandIn.json(exchange, 200, resource(object));
                 }
             } else if (path.matches("/storage/v1/b/[^/]+/iam/testPermissions")) {
                 if (!path.startsWith("/storage/v1/b/" + bucket + "/")) {
@@ -115,10 +119,10 @@ public final class FakeGcs implements AutoCloseable {
                         asked.add(URLDecoder.decode(pair.substring(12), StandardCharsets.UTF_8));
                     }
                 }
-                json(exchange, 200, Map.of("kind", "storage#testIamPermissionsResponse",
+                HttpStandIn.json(exchange, 200, Map.of("kind", "storage#testIamPermissionsResponse",
                         "permissions", asked.stream().filter(grantedPermissions::contains).toList()));
             } else if (path.matches("/storage/v1/b/[^/]+") && exchange.getRequestMethod().equals("GET")) {
-                json(exchange, 200, Map.of("kind", "storage#bucket", "name", bucket, "id", bucket));
+                HttpStandIn.json(exchange, 200, Map.of("kind", "storage#bucket", "name", bucket, "id", bucket));
             } else {
                 error(exchange, 404, "not implemented by FakeGcs: " + exchange.getRequestMethod() + " " + path);
             }
@@ -194,7 +198,7 @@ public final class FakeGcs implements AutoCloseable {
         String contentType = resource.has("contentType") ? resource.get("contentType").asText() : "application/octet-stream";
         StoredObject object = new StoredObject(name, content, generations.incrementAndGet(), metadata, contentType);
         objects.put(name, object);
-        json(exchange, 200, resource(object));
+        HttpStandIn.json(exchange, 200, resource(object));
     }
 
     private Map<String, Object> resource(StoredObject object) {
@@ -226,32 +230,6 @@ public final class FakeGcs implements AutoCloseable {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static void json(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-    }
-
-    private static void error(HttpExchange exchange, int status, String message) throws IOException {
-        json(exchange, status, Map.of("error", Map.of("code", status, "message", message,
-                "errors", java.util.List.of(Map.of("message", message, "reason", status == 412 ? "conditionNotMet" : "backendError")))));
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> query = new LinkedHashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int equals = pair.indexOf('=');
-                if (equals > 0) {
-                    query.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return query;
     }
 
     @Override

@@ -1,12 +1,11 @@
 package dev.dicomgateway.deliver.bigquery;
 
-import com.google.api.gax.retrying.RetrySettings;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryOptions;
 import com.google.cloud.bigquery.TableId;
 import dev.dicomgateway.config.GatewayConfig;
-import java.time.Duration;
+import dev.dicomgateway.deliver.GoogleClients;
 
 /** The BigQuery client for metadata.bigquery.*: project, endpoint, credentials, and short client-side retries. */
 final class BigQueryConnection {
@@ -14,11 +13,7 @@ final class BigQueryConnection {
     }
 
     static BigQuery client(GatewayConfig.BigQuery settings) {
-        BigQueryOptions.Builder options = BigQueryOptions.newBuilder()
-                // a few quick tries inside the client; the loader's own cycle retries everything else, forever
-                .setRetrySettings(RetrySettings.newBuilder().setMaxAttempts(3)
-                        .setInitialRetryDelayDuration(Duration.ofMillis(200)).setMaxRetryDelayDuration(Duration.ofSeconds(2))
-                        .setRetryDelayMultiplier(2).setTotalTimeoutDuration(Duration.ofMinutes(5)).build());
+        BigQueryOptions.Builder options = BigQueryOptions.newBuilder().setRetrySettings(GoogleClients.shortRetries());
         if (!settings.project().isEmpty()) {
             options.setProjectId(settings.project());
         }

@@ -8,6 +8,7 @@ import com.google.cloud.bigquery.TableId;
 import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.deliver.CheckResult;
 import dev.dicomgateway.deliver.DeliveryException;
+import dev.dicomgateway.deliver.GoogleClients;
 import dev.dicomgateway.deliver.MetadataStore;
 import dev.dicomgateway.deliver.TransientDeliveryException;
 import dev.dicomgateway.spool.SpoolLayout;
@@ -134,18 +135,11 @@ public final class BigQueryMetadataStore implements MetadataStore {
     @Override
     public List<CheckResult> check() {
         List<CheckResult> results = new ArrayList<>();
-        if (settings.credentials().equals("none")) {
-            results.add(CheckResult.ok("bigquery credentials", "none (endpoint " + settings.endpoint() + ")"));
-        } else {
-            try {
-                com.google.auth.oauth2.GoogleCredentials.getApplicationDefault();
-                results.add(CheckResult.ok("bigquery credentials", System.getenv("GOOGLE_APPLICATION_CREDENTIALS") == null
-                        ? "Application Default Credentials found" : "service-account key file from GOOGLE_APPLICATION_CREDENTIALS"));
-            } catch (IOException e) {
-                results.add(CheckResult.failed("bigquery credentials", "no Application Default Credentials: set "
-                        + "GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run on Google Cloud"));
-                return results;
-            }
+        CheckResult credentials = GoogleClients.credentialsCheck("bigquery credentials", settings.credentials(),
+                settings.endpoint());
+        results.add(credentials);
+        if (!credentials.ok()) {
+            return results;
         }
         try {
             for (String line : tables.ensure()) {

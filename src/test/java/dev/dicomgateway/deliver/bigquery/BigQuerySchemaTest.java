@@ -73,10 +73,8 @@ class BigQuerySchemaTest {
     @Test
     void theStandInRefusesRowsThatDoNotFitAndLoadsNothingOfThem() throws Exception {
         try (FakeBigQuery fake = new FakeBigQuery()) {
-            GatewayConfig.BigQuery settings = new GatewayConfig.BigQuery("p", "d", "dicom", "", fake.endpoint(), "none",
-                    Duration.ofSeconds(1));
-            BigQuery client = BigQueryConnection.client(settings);
-            BigQueryTables tables = new BigQueryTables(client, BigQueryConnection.table(client, settings), "");
+            BigQuery client = BigQueryConnection.client(settings(fake, "dicom"));
+            BigQueryTables tables = tables(client, fake, "dicom");
             tables.ensure();
             LoadJobs jobs = new LoadJobs(client, tables.table(), "");
             String fits = new String(TableRows.ndjson(List.of(Map.of("StudyDate", "20240301"))), StandardCharsets.UTF_8);
@@ -102,29 +100,32 @@ class BigQuerySchemaTest {
     @Test
     void anOlderTableGainsNewColumnsAndAConflictingOneIsRefusedWithTheFix() throws Exception {
         try (FakeBigQuery fake = new FakeBigQuery()) {
-            GatewayConfig.BigQuery settings = new GatewayConfig.BigQuery("p", "d", "dicom", "", fake.endpoint(), "none",
-                    Duration.ofSeconds(1));
-            BigQuery client = BigQueryConnection.client(settings);
+            BigQuery client = BigQueryConnection.client(settings(fake, "dicom"));
             client.create(com.google.cloud.bigquery.DatasetInfo.of("d"));
             List<com.google.cloud.bigquery.Field> older = DicomTableSchema.schema().getFields().stream()
                     .filter(f -> !f.getName().equals("SliceThickness")).toList();
             client.create(com.google.cloud.bigquery.TableInfo.of(com.google.cloud.bigquery.TableId.of("p", "d", "dicom"),
                     com.google.cloud.bigquery.StandardTableDefinition.of(com.google.cloud.bigquery.Schema.of(older))));
-            BigQueryTables tables = new BigQueryTables(client, BigQueryConnection.table(client, settings), "");
-            List<String> lines = tables.ensure();
+            List<String> lines = tables(client, fake, "dicom").ensure();
             assertTrue(lines.contains("table dicom present; added columns SliceThickness"), lines.toString());
             assertTrue(fake.table("p", "d", "dicom").resource.toString().contains("SliceThickness"));
 
             client.create(com.google.cloud.bigquery.TableInfo.of(com.google.cloud.bigquery.TableId.of("p", "d", "other"),
                     com.google.cloud.bigquery.StandardTableDefinition.of(com.google.cloud.bigquery.Schema.of(
                             com.google.cloud.bigquery.Field.of("StudyDate", com.google.cloud.bigquery.StandardSQLTypeName.STRING)))));
-            GatewayConfig.BigQuery otherTable = new GatewayConfig.BigQuery("p", "d", "other", "", fake.endpoint(), "none",
-                    Duration.ofSeconds(1));
-            BigQueryTables conflicting = new BigQueryTables(client, BigQueryConnection.table(client, otherTable), "");
+            BigQueryTables conflicting = tables(client, fake, "other");
             dev.dicomgateway.deliver.PermanentDeliveryException refused = org.junit.jupiter.api.Assertions.assertThrows(
                     dev.dicomgateway.deliver.PermanentDeliveryException.class, conflicting::ensure);
             assertTrue(refused.getMessage().contains("StudyDate of type STRING where the gateway writes DATE")
                     && refused.getMessage().contains("metadata.bigquery.table"), refused.getMessage());
         }
+    }
+
+    private static GatewayConfig.BigQuery settings(FakeBigQuery fake, String table) {
+        return new GatewayConfig.BigQuery("p", "d", table, "", fake.endpoint(), "none", Duration.ofSeconds(1));
+    }
+
+    private static BigQueryTables tables(BigQuery client, FakeBigQuery fake, String table) {
+        return new BigQueryTables(client, BigQueryConnection.table(client, settings(fake, table)), "");
     }
 }
