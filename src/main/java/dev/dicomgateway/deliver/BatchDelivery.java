@@ -122,21 +122,22 @@ final class BatchDelivery {
         manifest.state = BatchState.OBJECT_STORED;
     }
 
-    private void storeMetadata(Path batch, BatchManifest manifest) throws DeliveryException, IOException {
+    private void storeMetadata(Path batch, BatchManifest manifest) throws DeliveryException {
         Path files = batch.resolve(FILES);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (int i = 0; i < manifest.instances.size(); i++) {
-            BatchManifest.Instance instance = manifest.instances.get(i);
-            BatchManifest.StoredObject object = archives() ? manifest.objects.get(0) : manifest.objects.get(i);
-            try {
-                rows.add(MetadataRows.row(manifest, instance, files, object, archives() ? instance.file() : null,
-                        config.gatewayId()));
-            } catch (UnreadableDataSetException e) {
-                throw new PermanentDeliveryException("staged instance " + instance.file() + " cannot be read back", e);
+        MetadataRowSource rows = sink -> {
+            for (int i = 0; i < manifest.instances.size(); i++) {
+                BatchManifest.Instance instance = manifest.instances.get(i);
+                BatchManifest.StoredObject object = archives() ? manifest.objects.get(0) : manifest.objects.get(i);
+                try {
+                    sink.accept(MetadataRows.row(manifest, instance, files, object, archives() ? instance.file() : null,
+                            config.gatewayId()));
+                } catch (UnreadableDataSetException e) {
+                    throw new PermanentDeliveryException("staged instance " + instance.file() + " cannot be read back", e);
+                }
             }
-        }
+        };
         MetadataStore.Progress progress = destinations.metadata().write(manifest.batchId, rows);
-        manifest.metadataRows = rows.size();
+        manifest.metadataRows = manifest.instances.size();
         manifest.state = progress == MetadataStore.Progress.STORED ? BatchState.METADATA_STORED : BatchState.METADATA_QUEUED;
     }
 

@@ -2,7 +2,6 @@ package dev.dicomgateway.deliver;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Where metadata rows go (NDJSON files, BigQuery, nowhere). One class per type, chosen by metadata.type.
@@ -24,7 +23,7 @@ public interface MetadataStore extends AutoCloseable {
     String type();
 
     /** Writes (or queues) the rows of one batch, exactly once however often it is called for the same batch. */
-    Progress write(String batchId, List<Map<String, Object>> rows) throws DeliveryException;
+    Progress write(String batchId, MetadataRowSource rows) throws DeliveryException;
 
     /** For a batch whose rows were queued: where they are now; throws when the write failed. */
     default Progress poll(String batchId) throws DeliveryException {

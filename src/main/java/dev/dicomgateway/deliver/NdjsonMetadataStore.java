@@ -2,11 +2,9 @@ package dev.dicomgateway.deliver;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dicomgateway.spool.DurableFiles;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * metadata.type=local: one newline-delimited JSON file per batch under metadata.local.dir, written atomically and
@@ -27,15 +25,13 @@ public final class NdjsonMetadataStore implements MetadataStore {
     }
 
     @Override
-    public Progress write(String batchId, List<Map<String, Object>> rows) throws DeliveryException {
+    public Progress write(String batchId, MetadataRowSource rows) throws DeliveryException {
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            for (Map<String, Object> row : rows) {
+            DurableFiles.createDirectories(directory);
+            DurableFiles.writeDurably(directory.resolve(batchId + ".ndjson"), out -> rows.forEach(row -> {
                 out.write(JSON.writeValueAsBytes(row));
                 out.write('\n');
-            }
-            DurableFiles.createDirectories(directory);
-            DurableFiles.writeDurably(directory.resolve(batchId + ".ndjson"), out.toByteArray());
+            }));
             return Progress.STORED;
         } catch (IOException e) {
             throw new TransientDeliveryException("cannot write metadata to " + directory + ": " + e.getMessage()

@@ -1,7 +1,6 @@
 package dev.dicomgateway.deliver;
 
 import java.util.List;
-import java.util.Map;
 
 /** metadata.type=none: objects only. */
 public final class NoMetadataStore implements MetadataStore {
@@ -11,7 +10,7 @@ public final class NoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public Progress write(String batchId, List<Map<String, Object>> rows) {
+    public Progress write(String batchId, MetadataRowSource rows) {
         return Progress.STORED; // nothing to write
     }
 

@@ -62,6 +62,31 @@ public final class DurableFiles {
         moveDurably(temporary, target);
     }
 
+    /** Content written to an output stream; may fail with its own exception type as well as I/O errors. */
+    @FunctionalInterface
+    public interface Content<E extends Exception> {
+        void writeTo(java.io.OutputStream out) throws IOException, E;
+    }
+
+    /**
+     * Streams {@code content} to {@code target} via a synced temporary file and a durable rename: the target holds all
+     * of it or keeps what it held before. Nothing is held in memory beyond a buffer.
+     */
+    public static <E extends Exception> void writeDurably(Path target, Content<E> content) throws IOException, E {
+        Path temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16);
+            content.writeTo(out);
+            out.flush();
+            channel.force(true);
+        } catch (Exception e) { // precise rethrow: IOException, E or unchecked
+            java.nio.file.Files.deleteIfExists(temporary);
+            throw e;
+        }
+        moveDurably(temporary, target);
+    }
+
     public static void syncDirectory(Path directory) throws IOException {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);

@@ -6,6 +6,7 @@ import com.google.cloud.bigquery.JobStatistics;
 import dev.dicomgateway.deliver.DeliveryException;
 import dev.dicomgateway.deliver.PermanentDeliveryException;
 import dev.dicomgateway.deliver.TransientDeliveryException;
+import dev.dicomgateway.spool.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * Batches learn the outcome through {@link #status}: loaded, still queued, not queued (write again), or a failure
  * reported once (transient: the engine backs off; permanent: the batch moves to failed/).
+ * <p>Threads: one thread runs {@link #cycle} (and {@link #purge}); delivery workers call {@link #write} and
+ * {@link #status}. The state below is guarded by {@code this} and held only briefly: no network call or queue-file
+ * write happens under the lock, so workers never wait for an upload.
  */
 final class BigQueryLoader {
     private static final Logger LOG = LoggerFactory.getLogger(BigQueryLoader.class);
@@ -96,14 +100,19 @@ final class BigQueryLoader {
     }
 
     /** Queues the rows of a batch unless they are loaded, queued or in a load already; never twice. */
-    synchronized Status write(String batchId, byte[] ndjson) throws IOException {
-        notices.remove(batchId); // written again (after `retry`): earlier failures are history
-        Status status = current(batchId);
-        if (status != Status.NOT_QUEUED) {
-            return status;
+    <E extends Exception> Status write(String batchId, DurableFiles.Content<E> ndjson) throws IOException, E {
+        synchronized (this) {
+            notices.remove(batchId); // written again (after `retry`): earlier failures are history
+            Status status = current(batchId);
+            if (status != Status.NOT_QUEUED) {
+                return status;
+            }
         }
+        // one worker per batch, and a batch not yet queued is in no load: the file can be written without the lock
         queue.enqueue(batchId, ndjson);
-        queued.add(batchId);
+        synchronized (this) {
+            queued.add(batchId);
+        }
         return Status.QUEUED;
     }
 
@@ -129,15 +138,15 @@ final class BigQueryLoader {
         return inLoad || queued.contains(batchId) ? Status.QUEUED : Status.NOT_QUEUED;
     }
 
-    /** One cycle: make sure the table exists, finish open loads, then load what is queued. */
-    synchronized void cycle() {
+    /** One cycle (on the loader's thread): make sure the table exists, finish open loads, then load what is queued. */
+    void cycle() {
         try {
             if (!tablesReady) {
                 tables.ensure().forEach(line -> LOG.info("BigQuery: {}", line));
                 tablesReady = true;
             }
-            while (!open.isEmpty()) {
-                if (!finish(open.get(0))) {
+            for (LoadRecord load = firstOpen(); load != null; load = firstOpen()) {
+                if (!finish(load)) {
                     return; // still running: look again next cycle
                 }
             }
@@ -154,14 +163,23 @@ final class BigQueryLoader {
         }
     }
 
+    private synchronized LoadRecord firstOpen() {
+        return open.isEmpty() ? null : open.get(0);
+    }
+
+    /** Records a new load of the queued batches (oldest first, up to MAX_LOAD_BYTES) before anything is sent. */
     private LoadRecord nextLoad() throws IOException {
-        if (queued.isEmpty()) {
+        List<String> candidates;
+        synchronized (this) {
+            candidates = List.copyOf(queued);
+        }
+        if (candidates.isEmpty()) {
             return null;
         }
         List<String> batches = new ArrayList<>();
         long bytes = 0;
         long rows = 0;
-        for (String batch : queued) {
+        for (String batch : candidates) {
             long size = queue.size(batch);
             if (!batches.isEmpty() && bytes + size > MAX_LOAD_BYTES) {
                 break;
@@ -173,8 +191,10 @@ final class BigQueryLoader {
         LoadRecord load = new LoadRecord(newJobId(), List.copyOf(batches), rows, bytes, LoadRecord.SUBMITTING, 0,
                 clock.instant().toString(), null, null);
         queue.record(load);
-        queued.removeAll(batches);
-        open.add(load);
+        synchronized (this) {
+            queued.removeAll(batches);
+            open.add(load);
+        }
         return load;
     }
 
@@ -206,13 +226,9 @@ final class BigQueryLoader {
             DeliveryException failure = BigQueryErrors.classify(e, tables.table(), "loading into");
             if (failure instanceof PermanentDeliveryException && submitting) {
                 // refused at submission, after BigQuery said it knows no job with this id: nothing was loaded
-                end(load, LoadRecord.FAILED, failure.getMessage());
-                notifyBatches(load.batches(), failure);
-                for (String batch : load.batches()) {
-                    queue.dequeue(batch);
-                }
                 lastError = failure.getMessage();
                 LOG.error("{}", failure.getMessage());
+                endWithoutRows(load, failure);
                 return true;
             }
             throw failure;
@@ -229,20 +245,16 @@ final class BigQueryLoader {
                     ? new TransientDeliveryException("BigQuery load job " + load.jobId() + ": " + job.getStatus().getError()
                             .getMessage() + "; creating the dataset and table again", null)
                     : BigQueryErrors.classify(job.getStatus().getError(), tables.table(), load.jobId());
-            end(load, LoadRecord.FAILED, failure.getMessage());
-            notifyBatches(load.batches(), failure);
-            if (failure instanceof TransientDeliveryException) {
-                queued.addAll(load.batches()); // nothing was loaded: the rows go into the next load
-            } else {
-                for (String batch : load.batches()) {
-                    queue.dequeue(batch);
-                }
-            }
             LOG.warn("{}", failure.getMessage());
+            endWithoutRows(load, failure);
             return true;
         }
-        end(load, LoadRecord.DONE, null);
-        loaded.addAll(load.batches());
+        String jobId = load.jobId();
+        queue.record(load.ended(LoadRecord.DONE, clock.instant().toString(), null)); // durable before anything else
+        synchronized (this) { // in one step, so no batch is ever seen as neither in a load nor loaded
+            open.removeIf(r -> r.jobId().equals(jobId));
+            loaded.addAll(load.batches());
+        }
         for (String batch : load.batches()) {
             queue.dequeue(batch);
         }
@@ -274,13 +286,29 @@ final class BigQueryLoader {
         return current;
     }
 
-    private void end(LoadRecord load, String state, String reason) throws IOException {
-        LoadRecord ended = load.ended(state, clock.instant().toString(), reason);
-        queue.record(ended);
-        open.removeIf(r -> r.jobId().equals(load.jobId()));
+    /**
+     * A load that appended nothing (loads are atomic). Transient: its batches go into the next load. Permanent: their
+     * queue files go first (so a batch written again after `retry` is never deleted by mistake), then each batch is
+     * told once and moves to failed/.
+     */
+    private void endWithoutRows(LoadRecord load, DeliveryException failure) throws IOException {
+        queue.record(load.ended(LoadRecord.FAILED, clock.instant().toString(), failure.getMessage()));
+        boolean again = failure instanceof TransientDeliveryException;
+        if (!again) {
+            for (String batch : load.batches()) {
+                queue.dequeue(batch);
+            }
+        }
+        synchronized (this) {
+            open.removeIf(r -> r.jobId().equals(load.jobId()));
+            if (again) {
+                queued.addAll(load.batches());
+            }
+            load.batches().forEach(batch -> notices.put(batch, failure));
+        }
     }
 
-    private void replace(LoadRecord before, LoadRecord after) {
+    private synchronized void replace(LoadRecord before, LoadRecord after) {
         open.replaceAll(r -> r.jobId().equals(before.jobId()) ? after : r);
     }
 
@@ -290,15 +318,17 @@ final class BigQueryLoader {
      */
     private void failQueuedOrOpen(DeliveryException failure) {
         lastError = failure.getMessage();
-        List<String> waiting = new ArrayList<>(queued);
-        open.forEach(r -> waiting.addAll(r.batches()));
-        notifyBatches(waiting, failure);
+        List<String> dropped = new ArrayList<>();
         if (failure instanceof PermanentDeliveryException) {
             LOG.error("{}", failure.getMessage());
-            for (String batch : new ArrayList<>(queued)) {
+            List<String> waiting;
+            synchronized (this) {
+                waiting = List.copyOf(queued);
+            }
+            for (String batch : waiting) { // files first, as in endWithoutRows
                 try {
                     queue.dequeue(batch);
-                    queued.remove(batch);
+                    dropped.add(batch);
                 } catch (IOException e) {
                     LOG.error("cannot remove the queued rows of batch {}", batch, e);
                 }
@@ -306,14 +336,15 @@ final class BigQueryLoader {
         } else {
             LOG.warn("{}; trying again next cycle", failure.getMessage());
         }
-    }
-
-    private void notifyBatches(List<String> batches, DeliveryException failure) {
-        batches.forEach(batch -> notices.put(batch, failure));
+        synchronized (this) {
+            queued.forEach(batch -> notices.put(batch, failure));
+            open.forEach(r -> r.batches().forEach(batch -> notices.put(batch, failure)));
+            queued.removeAll(dropped);
+        }
     }
 
     /** Forgets finished loads none of whose batches is still in the spool (their outcome can no longer be asked). */
-    synchronized void purge(Duration olderThan, Predicate<String> batchStillInSpool) throws IOException {
+    void purge(Duration olderThan, Predicate<String> batchStillInSpool) throws IOException {
         Instant cutoff = clock.instant().minus(olderThan);
         for (LoadRecord record : queue.records()) {
             if (!record.state().equals(LoadRecord.SUBMITTING) && record.finishedAt() != null
@@ -321,7 +352,9 @@ final class BigQueryLoader {
                     && record.batches().stream().noneMatch(batchStillInSpool)) {
                 queue.forget(record);
                 if (record.state().equals(LoadRecord.DONE)) {
-                    loaded.removeAll(record.batches());
+                    synchronized (this) {
+                        loaded.removeAll(record.batches());
+                    }
                 }
             }
         }

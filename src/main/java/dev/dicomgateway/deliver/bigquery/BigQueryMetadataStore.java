@@ -9,6 +9,7 @@ import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.deliver.CheckResult;
 import dev.dicomgateway.deliver.DeliveryException;
 import dev.dicomgateway.deliver.GoogleClients;
+import dev.dicomgateway.deliver.MetadataRowSource;
 import dev.dicomgateway.deliver.MetadataStore;
 import dev.dicomgateway.deliver.TransientDeliveryException;
 import dev.dicomgateway.spool.SpoolLayout;
@@ -18,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -101,9 +101,9 @@ public final class BigQueryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public Progress write(String batchId, List<Map<String, Object>> rows) throws DeliveryException {
+    public Progress write(String batchId, MetadataRowSource rows) throws DeliveryException {
         try {
-            return progress(running().write(batchId, TableRows.ndjson(rows)));
+            return progress(running().write(batchId, out -> rows.forEach(row -> TableRows.writeLine(row, out))));
         } catch (IOException e) {
             throw new TransientDeliveryException("cannot queue the metadata rows of batch " + batchId + " under "
                     + config.spool().dir() + ": " + e.getMessage(), e);

@@ -37,7 +37,7 @@ final class LoadQueue {
         return queue.resolve(batchId + ROWS);
     }
 
-    void enqueue(String batchId, byte[] ndjson) throws IOException {
+    <E extends Exception> void enqueue(String batchId, DurableFiles.Content<E> ndjson) throws IOException, E {
         DurableFiles.writeDurably(rowsOf(batchId), ndjson);
     }
 

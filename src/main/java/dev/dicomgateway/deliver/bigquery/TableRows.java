@@ -35,16 +35,18 @@ final class TableRows {
         };
     }
 
-    /** Newline-delimited JSON of {@code rows}, each typed: the body of one batch's queue file. */
-    static byte[] ndjson(List<Map<String, Object>> rows) {
-        StringBuilder lines = new StringBuilder();
-        try {
-            for (Map<String, Object> row : rows) {
-                lines.append(JSON.writeValueAsString(typed(row))).append('\n');
-            }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("metadata row cannot be written as JSON", e);
+    /** Writes {@code row}, typed, as one line of newline-delimited JSON. */
+    static void writeLine(Map<String, Object> row, java.io.OutputStream out) throws java.io.IOException {
+        out.write(JSON.writeValueAsBytes(typed(row)));
+        out.write('\n');
+    }
+
+    /** Newline-delimited JSON of {@code rows}, each typed (for tests and small batches). */
+    static byte[] ndjson(List<Map<String, Object>> rows) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Map<String, Object> row : rows) {
+            writeLine(row, out);
         }
-        return lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return out.toByteArray();
     }
 }
