@@ -3,6 +3,7 @@ package dev.dicomgateway.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.dicomgateway.config.GatewayConfig;
+import dev.dicomgateway.deliver.bigquery.BigQueryMetadataStore;
 import dev.dicomgateway.spool.BatchManifest;
 import dev.dicomgateway.spool.SpoolInventory;
 import dev.dicomgateway.spool.SpoolLayout;
@@ -45,6 +46,7 @@ public final class StatusCommand implements Callable<Integer> {
             out.put("quarantined_instances", inventory.quarantinedInstances());
             out.put("quarantined_by_reason", inventory.quarantinedByReason());
             out.put("oldest_undelivered_seconds", inventory.oldestUndelivered().toSeconds());
+            out.put("bigquery_loads_in_progress", BigQueryMetadataStore.loadsInProgress(layout.root()));
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
             return 0;
         }
@@ -53,6 +55,11 @@ public final class StatusCommand implements Callable<Integer> {
         System.out.println("batches                   " + (inventory.batchesByState().isEmpty() ? "none" : ""));
         inventory.batchesByState().forEach((state, count) -> System.out.printf("  %-24s%d%n", state, count));
         System.out.println("oldest undelivered        " + inventory.oldestUndelivered().toSeconds() + " s");
+        List<String> loads = BigQueryMetadataStore.loadsInProgress(layout.root());
+        if (!loads.isEmpty()) {
+            System.out.println("BigQuery load jobs in progress (look them up in BigQuery's job history by id)");
+            loads.forEach(load -> System.out.println("  " + load));
+        }
         List<BatchManifest> failed = inventory.failed();
         if (!failed.isEmpty()) {
             System.out.println("failed batches (fix the cause, then: dicom-gateway retry BATCH | --all)");

@@ -57,6 +57,17 @@ public final class BigQueryMetadataStore implements MetadataStore {
         return new BigQueryMetadataStore(config);
     }
 
+    /**
+     * For `status`: the load jobs of the spool at {@code spoolDirectory} that are recorded but not yet known to be
+     * done, one line each (job id, batches, rows, submissions so far, since when).
+     */
+    public static List<String> loadsInProgress(java.nio.file.Path spoolDirectory) throws IOException {
+        java.nio.file.Path loads = new SpoolLayout(spoolDirectory).root().resolve("state").resolve("bigquery").resolve("loads");
+        return LoadQueue.records(loads).stream().filter(r -> r.state().equals(LoadRecord.SUBMITTING))
+                .map(r -> r.jobId() + ": " + r.batches().size() + " batch(es), " + r.rows() + " rows, submitted "
+                        + r.submissions() + " time(s), recorded " + r.createdAt()).toList();
+    }
+
     @Override
     public String type() {
         return "bigquery";

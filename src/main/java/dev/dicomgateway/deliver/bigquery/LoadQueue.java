@@ -66,7 +66,15 @@ final class LoadQueue {
     }
 
     List<LoadRecord> records() throws IOException {
+        return records(loads);
+    }
+
+    /** The load records under {@code loads} (read only; none when the directory does not exist). */
+    static List<LoadRecord> records(Path loads) throws IOException {
         List<LoadRecord> records = new ArrayList<>();
+        if (!Files.isDirectory(loads)) {
+            return records;
+        }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(loads, "*" + RECORD)) {
             for (Path entry : entries) {
                 records.add(JSON.readValue(entry.toFile(), LoadRecord.class));

@@ -128,4 +128,18 @@ class BigQuerySchemaTest {
     private static BigQueryTables tables(BigQuery client, FakeBigQuery fake, String table) {
         return new BigQueryTables(client, BigQueryConnection.table(client, settings(fake, table)), "");
     }
+
+    @Test
+    void statusNamesTheLoadJobsInProgress() throws Exception {
+        Path spool = work.resolve("spool");
+        LoadQueue queue = new LoadQueue(spool.resolve("state").resolve("bigquery"));
+        queue.record(new LoadRecord("dicom_gateway_gw-1_1_ab", List.of("E1_I1_p1", "E2_I2_p1"), 7, 900,
+                LoadRecord.SUBMITTING, 1, "2026-11-22T18:00:00Z", null, null));
+        queue.record(new LoadRecord("dicom_gateway_gw-1_0_cd", List.of("E0_I0_p1"), 1, 100, LoadRecord.DONE, 1,
+                "2026-11-22T17:00:00Z", "2026-11-22T17:00:01Z", null));
+        Path config = Files.writeString(work.resolve("gateway.yaml"), "spool:\n  dir: " + spool + "\n");
+        String status = dev.dicomgateway.testing.Cli.run("status", "--config", config.toString());
+        assertTrue(status.contains("dicom_gateway_gw-1_1_ab: 2 batch(es), 7 rows, submitted 1 time(s)"), status);
+        assertTrue(!status.contains("dicom_gateway_gw-1_0_cd"), "done loads are not in progress: " + status);
+    }
 }
