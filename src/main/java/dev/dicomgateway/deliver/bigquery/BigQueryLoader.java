@@ -58,11 +58,10 @@ final class BigQueryLoader {
     private final Set<String> queued = new LinkedHashSet<>();
     private final Set<String> loaded = new HashSet<>();
     private final List<LoadRecord> open = new ArrayList<>();
+    /** The batches of the open loads (a set: every queued batch asks about itself once a second). */
+    private final Set<String> loading = new HashSet<>();
     private final Map<String, DeliveryException> notices = new HashMap<>();
     private boolean tablesReady;
-    private volatile String lastError;
-    private volatile long rowsLoaded;
-    private volatile long loadsDone;
 
     BigQueryLoader(LoadQueue queue, BigQueryTables tables, LoadJobs jobs, String gatewayId, Clock clock) {
         this.queue = queue;
@@ -74,13 +73,12 @@ final class BigQueryLoader {
 
     /** Rebuilds the state from the files: done loads, the load in progress, queued batches. */
     synchronized void recover() throws IOException {
-        Set<String> inOpenLoads = new HashSet<>();
         for (LoadRecord record : queue.records()) {
             switch (record.state()) {
                 case LoadRecord.DONE -> loaded.addAll(record.batches());
                 case LoadRecord.SUBMITTING -> {
                     open.add(record);
-                    inOpenLoads.addAll(record.batches());
+                    loading.addAll(record.batches());
                     LOG.info("BigQuery: resuming load job {} ({} batch(es), submitted {} time(s) before)", record.jobId(),
                             record.batches().size(), record.submissions());
                 }
@@ -90,7 +88,7 @@ final class BigQueryLoader {
         for (String batch : queue.queued()) {
             if (loaded.contains(batch)) {
                 queue.dequeue(batch); // recorded done just before a stop
-            } else if (!inOpenLoads.contains(batch)) {
+            } else if (!loading.contains(batch)) {
                 queued.add(batch);
             }
         }
@@ -134,8 +132,7 @@ final class BigQueryLoader {
         if (loaded.contains(batchId)) {
             return Status.LOADED;
         }
-        boolean inLoad = open.stream().anyMatch(r -> r.batches().contains(batchId));
-        return inLoad || queued.contains(batchId) ? Status.QUEUED : Status.NOT_QUEUED;
+        return loading.contains(batchId) || queued.contains(batchId) ? Status.QUEUED : Status.NOT_QUEUED;
     }
 
     /** One cycle (on the loader's thread): make sure the table exists, finish open loads, then load what is queued. */
@@ -154,12 +151,10 @@ final class BigQueryLoader {
             if (load != null) {
                 finish(load);
             }
-            lastError = null;
         } catch (DeliveryException e) {
             failQueuedOrOpen(e);
         } catch (IOException | RuntimeException e) {
             LOG.error("BigQuery load cycle failed; trying again next cycle", e);
-            lastError = e.toString();
         }
     }
 
@@ -194,6 +189,7 @@ final class BigQueryLoader {
         synchronized (this) {
             queued.removeAll(batches);
             open.add(load);
+            loading.addAll(batches);
         }
         return load;
     }
@@ -226,7 +222,6 @@ final class BigQueryLoader {
             DeliveryException failure = BigQueryErrors.classify(e, tables.table(), "loading into");
             if (failure instanceof PermanentDeliveryException && submitting) {
                 // refused at submission, after BigQuery said it knows no job with this id: nothing was loaded
-                lastError = failure.getMessage();
                 LOG.error("{}", failure.getMessage());
                 endWithoutRows(load, failure);
                 return true;
@@ -253,6 +248,7 @@ final class BigQueryLoader {
         queue.record(load.ended(LoadRecord.DONE, clock.instant().toString(), null)); // durable before anything else
         synchronized (this) { // in one step, so no batch is ever seen as neither in a load nor loaded
             open.removeIf(r -> r.jobId().equals(jobId));
+            loading.removeAll(load.batches());
             loaded.addAll(load.batches());
         }
         for (String batch : load.batches()) {
@@ -263,8 +259,6 @@ final class BigQueryLoader {
         if (output != load.rows()) {
             LOG.error("BigQuery load job {} reports {} rows, the gateway sent {}", load.jobId(), output, load.rows());
         }
-        rowsLoaded += load.rows();
-        loadsDone++;
         LOG.info("BigQuery: load job {} done: {} rows of {} batch(es)", load.jobId(), load.rows(), load.batches().size());
         return true;
     }
@@ -301,6 +295,7 @@ final class BigQueryLoader {
         }
         synchronized (this) {
             open.removeIf(r -> r.jobId().equals(load.jobId()));
+            loading.removeAll(load.batches());
             if (again) {
                 queued.addAll(load.batches());
             }
@@ -317,15 +312,17 @@ final class BigQueryLoader {
      * failed/ and come back with `retry`); the open load stays recorded until BigQuery can say what became of it.
      */
     private void failQueuedOrOpen(DeliveryException failure) {
-        lastError = failure.getMessage();
         List<String> dropped = new ArrayList<>();
+        List<String> queuedNow;
+        List<String> waiting;
+        synchronized (this) {
+            queuedNow = List.copyOf(queued);
+            waiting = new ArrayList<>(queued);
+            waiting.addAll(loading);
+        }
         if (failure instanceof PermanentDeliveryException) {
             LOG.error("{}", failure.getMessage());
-            List<String> waiting;
-            synchronized (this) {
-                waiting = List.copyOf(queued);
-            }
-            for (String batch : waiting) { // files first, as in endWithoutRows
+            for (String batch : queuedNow) { // files first, as in endWithoutRows; open loads keep theirs
                 try {
                     queue.dequeue(batch);
                     dropped.add(batch);
@@ -337,8 +334,7 @@ final class BigQueryLoader {
             LOG.warn("{}; trying again next cycle", failure.getMessage());
         }
         synchronized (this) {
-            queued.forEach(batch -> notices.put(batch, failure));
-            open.forEach(r -> r.batches().forEach(batch -> notices.put(batch, failure)));
+            waiting.forEach(batch -> notices.put(batch, failure));
             queued.removeAll(dropped);
         }
     }
@@ -358,22 +354,6 @@ final class BigQueryLoader {
                 }
             }
         }
-    }
-
-    String lastError() {
-        return lastError;
-    }
-
-    long rowsLoaded() {
-        return rowsLoaded;
-    }
-
-    long loadsDone() {
-        return loadsDone;
-    }
-
-    synchronized int queuedBatches() {
-        return queued.size() + open.stream().mapToInt(r -> r.batches().size()).sum();
     }
 
     private String newJobId() {
