@@ -56,15 +56,18 @@ public final class GcsStore implements ObjectStore {
         BlobInfo info = BlobInfo.newBuilder(bucket, name)
                 .setContentType(metadata.getOrDefault("content-type", "application/octet-stream"))
                 .setCrc32c(checksums.crc32c())
+                .setMd5(checksums.md5())
                 .setMetadata(metadata)
                 .build();
         try {
             Blob blob = storage.createFrom(info, file, 1 << 20, Storage.BlobWriteOption.doesNotExist(),
-                    Storage.BlobWriteOption.crc32cMatch());
+                    Storage.BlobWriteOption.crc32cMatch(), Storage.BlobWriteOption.md5Match());
             badRequests.remove(name);
-            if (!checksums.crc32c().equals(blob.getCrc32c())) {
+            if (!checksums.crc32c().equals(blob.getCrc32c())
+                    || (blob.getMd5() != null && !checksums.md5().equals(blob.getMd5()))) {
                 throw new TransientDeliveryException("gs://" + bucket + "/" + name + ": Cloud Storage reports CRC32C "
-                        + blob.getCrc32c() + ", expected " + checksums.crc32c() + "; uploading again", null);
+                        + blob.getCrc32c() + " MD5 " + blob.getMd5() + ", expected " + checksums.crc32c() + " "
+                        + checksums.md5() + "; uploading again", null);
             }
             return uri(name);
         } catch (StorageException e) {

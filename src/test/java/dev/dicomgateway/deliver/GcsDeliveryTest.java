@@ -46,6 +46,7 @@ class GcsDeliveryTest {
             EndToEndDeliveryTest.send(gateway, corpus, "a1_1.dcm", "a1_2.dcm", "b_4.dcm", "c_5.dcm");
             Delivered.awaitMetadataRows(TestGateway.metadataOf(spool), 4);
             assertEquals(3, gcs.objects().size());
+            assertEquals(0, gcs.uploadsWithoutMd5(), "every upload carries its MD5 (and CRC32C) for the service to check");
             for (FakeGcs.StoredObject object : gcs.objects().values()) {
                 assertTrue(object.name().matches("Collection/DEFAULT/Entity/(E[A-Z2-7]{13})/\\1_\\d{8}_I[A-Z2-7]{13}\\.tar\\.gz"),
                         object.name());

@@ -42,6 +42,7 @@ public final class FakeGcs implements AutoCloseable {
     /** Corrupt the next N uploads in transit: one byte flips, the CRC32C check refuses it (400), nothing is stored. */
     public final AtomicInteger corruptNext = new AtomicInteger();
     private final AtomicInteger refusedForChecksum = new AtomicInteger();
+    private final AtomicInteger uploadsWithoutMd5 = new AtomicInteger();
 
     private static final class Upload {
         final String name;
@@ -74,6 +75,11 @@ public final class FakeGcs implements AutoCloseable {
 
     public int refusedForChecksum() {
         return refusedForChecksum.get();
+    }
+
+    /** Uploads that arrived without an MD5 for the service to check. */
+    public int uploadsWithoutMd5() {
+        return uploadsWithoutMd5.get();
     }
 
     public int uploadRequests() {
@@ -190,6 +196,14 @@ public final class FakeGcs implements AutoCloseable {
             refusedForChecksum.incrementAndGet();
             error(exchange, 400, "Provided CRC32C \"" + resource.get("crc32c").asText() + "\" doesn't match calculated CRC32C");
             return;
+        }
+        if (resource.has("md5Hash") && !resource.get("md5Hash").asText().equals(md5(content))) {
+            refusedForChecksum.incrementAndGet();
+            error(exchange, 400, "Provided MD5 hash \"" + resource.get("md5Hash").asText() + "\" doesn't match calculated MD5 hash.");
+            return;
+        }
+        if (!resource.has("md5Hash")) {
+            uploadsWithoutMd5.incrementAndGet();
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         if (resource.has("metadata")) {
