@@ -49,7 +49,7 @@ public final class FakeBigQuery implements AutoCloseable {
     }
 
     /** Which requests a fault applies to. */
-    public enum Target { UPLOADS, JOB_LOOKUPS, TABLES, ALL }
+    public enum Target { UPLOADS, UPLOAD_CHUNKS, JOB_LOOKUPS, TABLES, ALL }
 
     private final HttpServer server;
     private final Map<String, ObjectNode> datasets = new ConcurrentHashMap<>();
@@ -66,6 +66,8 @@ public final class FakeBigQuery implements AutoCloseable {
     public final AtomicInteger failNext = new AtomicInteger();
     public volatile int failStatus = 503;
     public volatile Target failTarget = Target.ALL;
+    /** With {@link Target#UPLOAD_CHUNKS}: let this many chunks through before the faults begin (mid-way through). */
+    public final AtomicInteger passBeforeFault = new AtomicInteger();
     /**
      * Drop the next N answers to a finished upload (the job exists; the client never hears), including the answers
      * to the client's own retries of that request.
@@ -177,6 +179,8 @@ public final class FakeBigQuery implements AutoCloseable {
         boolean applies = switch (failTarget) {
             case ALL -> true;
             case UPLOADS -> path.startsWith("/upload/");
+            case UPLOAD_CHUNKS -> path.startsWith("/upload/") && method.equals("PUT") && passBeforeFault.getAndUpdate(
+                    n -> Math.max(0, n - 1)) == 0;
             case JOB_LOOKUPS -> path.contains("/jobs/") && method.equals("GET");
             case TABLES -> path.contains("/datasets");
         };
@@ -330,9 +334,7 @@ public final class FakeBigQuery implements AutoCloseable {
             return;
         }
         String range = exchange.getRequestHeaders().getFirst("Content-Range");
-        synchronized (received) {
-            received.write(body);
-        }
+        HttpStandIn.appendAt(received, range, body);
         if (range != null && range.endsWith("/*")) {
             exchange.getResponseHeaders().set("Range", "bytes=0-" + (received.size() - 1));
             exchange.sendResponseHeaders(308, -1);

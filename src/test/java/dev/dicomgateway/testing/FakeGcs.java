@@ -145,7 +145,7 @@ public final class FakeGcs implements AutoCloseable {
                 return;
             }
             String range = exchange.getRequestHeaders().getFirst("Content-Range");
-            upload.received.write(body);
+            HttpStandIn.appendAt(upload.received, range, body);
             if (range != null && range.endsWith("/*")) {
                 exchange.getResponseHeaders().set("Range", "bytes=0-" + (upload.received.size() - 1));
                 exchange.sendResponseHeaders(308, -1);

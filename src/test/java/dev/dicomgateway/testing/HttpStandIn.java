@@ -29,6 +29,24 @@ final class HttpStandIn {
                 "errors", List.of(Map.of("message", message, "reason", reason, "domain", "global")))));
     }
 
+    /**
+     * Adds a chunk of a resumable upload at the offset its Content-Range names ("bytes START-END/TOTAL|*"), dropping
+     * anything received beyond that offset (a chunk sent again after a lost answer), as the real services do.
+     */
+    static void appendAt(java.io.ByteArrayOutputStream received, String contentRange, byte[] body) {
+        synchronized (received) {
+            if (contentRange != null && contentRange.matches("bytes \\d+-\\d+/(\\d+|\\*)")) {
+                int start = Integer.parseInt(contentRange.substring(6, contentRange.indexOf('-')));
+                if (start < received.size()) {
+                    byte[] kept = java.util.Arrays.copyOf(received.toByteArray(), start);
+                    received.reset();
+                    received.writeBytes(kept);
+                }
+            }
+            received.writeBytes(body);
+        }
+    }
+
     static Map<String, String> query(String raw) {
         Map<String, String> query = new LinkedHashMap<>();
         if (raw != null) {

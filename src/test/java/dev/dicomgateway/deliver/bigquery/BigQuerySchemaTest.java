@@ -142,4 +142,29 @@ class BigQuerySchemaTest {
         assertTrue(status.contains("dicom_gateway_gw-1_1_ab: 2 batch(es), 7 rows, submitted 1 time(s)"), status);
         assertTrue(!status.contains("dicom_gateway_gw-1_0_cd"), "done loads are not in progress: " + status);
     }
+
+    @Test
+    void aLoadInterruptedMidWayThroughItsUploadCarriesOnAndLoadsEveryRowOnce() throws Exception {
+        try (FakeBigQuery fake = new FakeBigQuery()) {
+            BigQuery client = BigQueryConnection.client(settings(fake, "dicom"));
+            BigQueryTables tables = tables(client, fake, "dicom");
+            tables.ensure();
+            Path file = work.resolve("rows.ndjson");
+            int rows = 40_000; // ~6 MB: several chunks of the client's resumable upload
+            try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(file))) {
+                for (int i = 0; i < rows; i++) {
+                    TableRows.writeLine(Map.of("SOPInstanceUID", "1.2.826.0.1.3680043.10.546.9." + i,
+                            "StudyDescription", "x".repeat(100)), out);
+                }
+            }
+            fake.passBeforeFault.set(1); // the first chunk arrives, the second is cut off
+            fake.failingNext(FakeBigQuery.Target.UPLOAD_CHUNKS, 0, 1);
+            Job job = new LoadJobs(client, tables.table(), "").submit("job-big", List.of(file));
+            assertNull(job.getStatus().getError());
+            assertEquals(1, fake.faultsInjected(), "the upload was interrupted mid-way");
+            assertEquals(rows, fake.rows("p", "d", "dicom").size());
+            assertEquals(rows, new java.util.HashSet<>(fake.rows("p", "d", "dicom").stream()
+                    .map(r -> r.get("SOPInstanceUID")).toList()).size(), "no row twice, none lost");
+        }
+    }
 }
