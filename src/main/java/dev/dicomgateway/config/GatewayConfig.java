@@ -173,12 +173,15 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
     }
 
     /**
-     * default or none; a plain http:// endpoint (an emulator or stand-in on loopback) always gets none: access tokens
-     * are never sent in clear text.
+     * default or none as set; unset (empty): none for a plain http:// endpoint (an emulator or stand-in, and no access
+     * token in clear text), default otherwise.
      */
     private static String credentials(ConfigValues values, String key, String endpoint) throws ConfigException {
-        String credentials = oneOf(values, key, List.of("default", "none"));
-        return endpoint.startsWith("http://") ? "none" : credentials;
+        String credentials = values.string(key);
+        if (credentials.isEmpty()) {
+            return endpoint.startsWith("http://") ? "none" : "default";
+        }
+        return oneOf(values, key, List.of("default", "none"));
     }
 
     /** BigQuery dataset and table ids: letters, digits and underscores (tables may also use '-'). */

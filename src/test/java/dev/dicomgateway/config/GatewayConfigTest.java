@@ -78,9 +78,14 @@ class GatewayConfigTest {
         assertEquals(java.time.Duration.ofMinutes(5), bigquery.loadInterval());
         assertEquals("default", bigquery.credentials());
         GatewayConfig local = GatewayConfig.load(null, Map.of("DICOM_GATEWAY_METADATA_TYPE", "bigquery",
+                "DICOM_GATEWAY_METADATA_BIGQUERY_ENDPOINT", "http://127.0.0.1:9"));
+        assertEquals("none", local.metadata().bigquery().credentials(), "the default for a plain http endpoint");
+        GatewayConfig explicit = GatewayConfig.load(null, Map.of("DICOM_GATEWAY_METADATA_TYPE", "bigquery",
                 "DICOM_GATEWAY_METADATA_BIGQUERY_ENDPOINT", "http://127.0.0.1:9",
                 "DICOM_GATEWAY_METADATA_BIGQUERY_CREDENTIALS", "default"));
-        assertEquals("none", local.metadata().bigquery().credentials(), "no token is sent over plain http");
+        assertEquals("default", explicit.metadata().bigquery().credentials(), "an explicit setting is kept");
+        assertInvalid(Map.of("DICOM_GATEWAY_METADATA_BIGQUERY_CREDENTIALS", "adc"), "metadata.bigquery.credentials",
+                "default, none");
         assertInvalid(Map.of("DICOM_GATEWAY_METADATA_TYPE", "bigquery", "DICOM_GATEWAY_COLLECTION", "IRB-42"),
                 "collection", "metadata.bigquery.dataset");
         assertInvalid(Map.of("DICOM_GATEWAY_METADATA_BIGQUERY_DATASET", "my-dataset"), "metadata.bigquery.dataset",
