@@ -74,8 +74,7 @@ class BigQuerySchemaTest {
     void theStandInRefusesRowsThatDoNotFitAndLoadsNothingOfThem() throws Exception {
         try (FakeBigQuery fake = new FakeBigQuery()) {
             BigQuery client = BigQueryConnection.client(settings(fake, "dicom"));
-            BigQueryTables tables = tables(client, fake, "dicom");
-            tables.ensure();
+            BigQueryTables tables = ensured(client, fake);
             LoadJobs jobs = new LoadJobs(client, tables.table(), "");
             String fits = new String(TableRows.ndjson(List.of(Map.of("StudyDate", "20240301"))), StandardCharsets.UTF_8);
             Path file = Files.writeString(work.resolve("rows.ndjson"), fits
@@ -125,6 +124,13 @@ class BigQuerySchemaTest {
         return new GatewayConfig.BigQuery("p", "d", table, "", fake.endpoint(), "none", Duration.ofSeconds(1));
     }
 
+    /** The gateway's dataset, table and view, created in the stand-in. */
+    private static BigQueryTables ensured(BigQuery client, FakeBigQuery fake) throws Exception {
+        BigQueryTables tables = tables(client, fake, "dicom");
+        tables.ensure();
+        return tables;
+    }
+
     private static BigQueryTables tables(BigQuery client, FakeBigQuery fake, String table) {
         return new BigQueryTables(client, BigQueryConnection.table(client, settings(fake, table)), "");
     }
@@ -147,8 +153,7 @@ class BigQuerySchemaTest {
     void aLoadInterruptedMidWayThroughItsUploadCarriesOnAndLoadsEveryRowOnce() throws Exception {
         try (FakeBigQuery fake = new FakeBigQuery()) {
             BigQuery client = BigQueryConnection.client(settings(fake, "dicom"));
-            BigQueryTables tables = tables(client, fake, "dicom");
-            tables.ensure();
+            BigQueryTables tables = ensured(client, fake);
             Path file = work.resolve("rows.ndjson");
             int rows = 40_000; // ~6 MB: several chunks of the client's resumable upload
             try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(file))) {
