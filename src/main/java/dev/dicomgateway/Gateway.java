@@ -86,7 +86,12 @@ public final class Gateway implements AutoCloseable {
                 : new PassthroughDeidentifier(new QuarantineRules(config.deidentify()));
         Spool spool = Spool.open(config, layout, diskSpace, deidentifier, registry, Clock.systemUTC());
         DeliveryEngine delivery = new DeliveryEngine(config, spool, destinations, Clock.systemUTC(), registry);
-        delivery.start();
+        try {
+            delivery.start();
+        } catch (IOException e) {
+            delivery.close();
+            throw e;
+        }
         DicomListener listener = new DicomListener(config.dicom(), spool.stager(), new ReceiveMetrics(registry));
         try {
             listener.start();

@@ -70,6 +70,7 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     public void start() throws IOException {
+        destinations.objects().start();
         destinations.metadata().start();
         emptyTrash();
         purgeOldManifests();

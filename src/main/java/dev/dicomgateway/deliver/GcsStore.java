@@ -52,6 +52,11 @@ public final class GcsStore implements ObjectStore {
     }
 
     @Override
+    public void start() throws IOException {
+        GoogleClients.requireCredentials("destination.gcs.credentials", settings.credentials());
+    }
+
+    @Override
     public String put(String name, Path file, Checksums checksums, Map<String, String> metadata) throws DeliveryException {
         BlobInfo info = BlobInfo.newBuilder(bucket, name)
                 .setContentType(metadata.getOrDefault("content-type", "application/octet-stream"))

@@ -20,6 +20,20 @@ public final class GoogleClients {
                 .setRetryDelayMultiplier(2).setTotalTimeoutDuration(Duration.ofMinutes(5)).build();
     }
 
+    /** Refuses to start a destination set to Application Default Credentials when there are none, naming the fix. */
+    public static void requireCredentials(String setting, String credentials) throws IOException {
+        if (!credentials.equals("default")) {
+            return;
+        }
+        try {
+            GoogleCredentials.getApplicationDefault();
+        } catch (IOException e) {
+            throw new IOException(setting + " is default but there are no Application Default Credentials: set "
+                    + "GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run on Google Cloud "
+                    + "(bin/dicom-gateway check shows what is missing)", e);
+        }
+    }
+
     /** The `check` line for credentials: {@code credentials} is a destination's setting (default or none). */
     public static CheckResult credentialsCheck(String subject, String credentials, String endpoint) {
         if (credentials.equals("none")) {

@@ -18,4 +18,8 @@ public interface ObjectStore {
 
     /** Proves access with harmless operations (nothing is written to the store), for `dicom-gateway check`. */
     java.util.List<CheckResult> check();
+
+    /** Called once when a gateway starts delivering; throws when delivery cannot work at all (no credentials). */
+    default void start() throws java.io.IOException {
+    }
 }

@@ -75,15 +75,7 @@ public final class BigQueryMetadataStore implements MetadataStore {
 
     @Override
     public synchronized void start() throws IOException {
-        if (settings.credentials().equals("default")) {
-            try {
-                com.google.auth.oauth2.GoogleCredentials.getApplicationDefault();
-            } catch (IOException e) {
-                throw new IOException("metadata.type bigquery: no Application Default Credentials. Set "
-                        + "GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run on Google Cloud "
-                        + "(bin/dicom-gateway check shows what is missing)", e);
-            }
-        }
+        GoogleClients.requireCredentials("metadata.bigquery.credentials", settings.credentials());
         SpoolLayout layout = new SpoolLayout(config.spool().dir());
         LoadQueue queue = new LoadQueue(layout.root().resolve("state").resolve("bigquery"));
         BigQueryLoader started = new BigQueryLoader(queue, tables, new LoadJobs(client, table, settings.location()),

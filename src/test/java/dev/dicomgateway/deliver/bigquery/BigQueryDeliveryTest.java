@@ -254,6 +254,21 @@ class BigQueryDeliveryTest {
         }
     }
 
+    @Test
+    void withoutApplicationDefaultCredentialsTheGatewayRefusesToStartAndSaysWhy() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("GOOGLE_APPLICATION_CREDENTIALS") == null,
+                "this machine has Application Default Credentials");
+        java.io.IOException bigquery = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> TestGateway.start(work.resolve("spool-bq"), "DICOM_GATEWAY_METADATA_TYPE", "bigquery",
+                        "DICOM_GATEWAY_METADATA_BIGQUERY_PROJECT", PROJECT).close());
+        assertTrue(bigquery.getMessage().contains("metadata.bigquery.credentials")
+                && bigquery.getMessage().contains("GOOGLE_APPLICATION_CREDENTIALS"), bigquery.getMessage());
+        java.io.IOException gcs = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> TestGateway.start(work.resolve("spool-gcs"), "DICOM_GATEWAY_DESTINATION_TYPE", "gcs",
+                        "DICOM_GATEWAY_DESTINATION_GCS_BUCKET", BUCKET).close());
+        assertTrue(gcs.getMessage().contains("destination.gcs.credentials"), gcs.getMessage());
+    }
+
     static void awaitTable(FakeBigQuery bigquery) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (bigquery.table(PROJECT, DATASET, "studies") == null && Instant.now().isBefore(deadline)) {
