@@ -58,6 +58,8 @@ final class BigQueryLoader {
     private final Set<String> queued = new LinkedHashSet<>();
     private final Set<String> loaded = new HashSet<>();
     private final List<LoadRecord> open = new ArrayList<>();
+    /** Batches of a load BigQuery refused as invalid: each goes alone next, so one bad batch fails only itself. */
+    private final Set<String> alone = new HashSet<>();
     /** The batches of the open loads (a set: every queued batch asks about itself once a second). */
     private final Set<String> loading = new HashSet<>();
     private final Map<String, DeliveryException> notices = new HashMap<>();
@@ -176,12 +178,15 @@ final class BigQueryLoader {
         long rows = 0;
         for (String batch : candidates) {
             long size = queue.size(batch);
-            if (!batches.isEmpty() && bytes + size > MAX_LOAD_BYTES) {
+            if (!batches.isEmpty() && (bytes + size > MAX_LOAD_BYTES || alone.contains(batch))) {
                 break;
             }
             batches.add(batch);
             bytes += size;
             rows += lines(queue.rowsOf(batch));
+            if (alone.contains(batch)) {
+                break;
+            }
         }
         LoadRecord load = new LoadRecord(newJobId(), List.copyOf(batches), rows, bytes, LoadRecord.SUBMITTING, 0,
                 clock.instant().toString(), null, null);
@@ -240,6 +245,17 @@ final class BigQueryLoader {
                     ? new TransientDeliveryException("BigQuery load job " + load.jobId() + ": " + job.getStatus().getError()
                             .getMessage() + "; creating the dataset and table again", null)
                     : BigQueryErrors.classify(job.getStatus().getError(), tables.table(), load.jobId());
+            if ("invalid".equals(job.getStatus().getError().getReason()) && load.batches().size() > 1) {
+                // one batch's rows can spoil a coalesced load: load each alone, so only that batch fails
+                LOG.warn("{}; loading its {} batches one by one to find the one refused", failure.getMessage(),
+                        load.batches().size());
+                endWithoutRows(load, new TransientDeliveryException(failure.getMessage()
+                        + "; loading each batch of that load alone", null));
+                synchronized (this) {
+                    alone.addAll(load.batches());
+                }
+                return true;
+            }
             LOG.warn("{}", failure.getMessage());
             endWithoutRows(load, failure);
             return true;
@@ -250,6 +266,7 @@ final class BigQueryLoader {
             open.removeIf(r -> r.jobId().equals(jobId));
             loading.removeAll(load.batches());
             loaded.addAll(load.batches());
+            alone.removeAll(load.batches());
         }
         for (String batch : load.batches()) {
             queue.dequeue(batch);
@@ -298,6 +315,8 @@ final class BigQueryLoader {
             loading.removeAll(load.batches());
             if (again) {
                 queued.addAll(load.batches());
+            } else {
+                alone.removeAll(load.batches());
             }
             load.batches().forEach(batch -> notices.put(batch, failure));
         }
