@@ -26,6 +26,14 @@ public final class QueryCommand implements Callable<Integer> {
         if (settings == null) {
             return RunCommand.EXIT_CONFIG;
         }
+        if (!settings.metadata().type().equals("local")) {
+            GatewayConfig.BigQuery bigquery = settings.metadata().bigquery();
+            System.err.println("dicom-gateway: query reads local metadata (metadata.type: local); this gateway writes "
+                    + "metadata.type: " + settings.metadata().type() + (settings.metadata().type().equals("bigquery")
+                    ? ". Query BigQuery instead: bq query --use_legacy_sql=false 'SELECT ... FROM `" + bigquery.project()
+                    + "." + bigquery.dataset() + "." + bigquery.table() + "`'" : ""));
+            return 1;
+        }
         try {
             LocalMetadataQuery.Result result = LocalMetadataQuery.run(settings.metadata().localDir(), sql);
             print(result);

@@ -245,6 +245,9 @@ class BigQueryDeliveryTest {
             assertTrue(ok.lines().allMatch(l -> l.startsWith("ok")), ok);
             String again = Cli.run("check", "--config", config.toString());
             assertTrue(again.contains("table dicom present with every column"), again);
+            Cli.Output query = Cli.execute("query", "--config", config.toString(), "SELECT 1");
+            assertEquals(1, query.exitCode());
+            assertTrue(query.err().contains("`" + PROJECT + ".research_imaging.dicom`"), "points at the table: " + query.err());
 
             bigquery.denyAll = true;
             Cli.Output denied = Cli.execute("check", "--config", config.toString());
