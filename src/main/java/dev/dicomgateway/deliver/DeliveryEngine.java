@@ -165,7 +165,9 @@ public final class DeliveryEngine implements AutoCloseable {
             fail(batch, manifest, "gave up after " + manifest.attempts + " attempts (retry.maxAttempts): " + e.getMessage());
             return;
         }
-        Duration delay = retries.delayAfter(manifest.attempts);
+        // a queued batch's rows are retried by the metadata store's own cycle: keep asking it often, so the batch
+        // finishes as soon as its load is done rather than after an outage's long backoff
+        Duration delay = manifest.state == BatchState.METADATA_QUEUED ? QUEUED_POLL : retries.delayAfter(manifest.attempts);
         manifest.nextAttemptAt = clock.instant().plus(delay).toString();
         try {
             manifest.write(batch.resolve(BatchManifest.FILE_NAME));

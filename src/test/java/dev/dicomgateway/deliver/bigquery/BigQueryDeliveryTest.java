@@ -206,6 +206,25 @@ class BigQueryDeliveryTest {
     }
 
     @Test
+    void aBatchFinishesAsSoonAsItsLoadIsDoneNotAfterTheOutagesBackoff() throws Exception {
+        Path corpus = RelationshipCorpus.make(work.resolve("corpus"));
+        Path spool = work.resolve("spool");
+        try (FakeGcs gcs = new FakeGcs(BUCKET); FakeBigQuery bigquery = new FakeBigQuery();
+             Gateway gateway = start(spool, gcs, bigquery, "300ms", "DICOM_GATEWAY_RETRY_INITIALDELAY", "60s",
+                     "DICOM_GATEWAY_RETRY_MAXDELAY", "30m")) {
+            awaitTable(bigquery);
+            bigquery.failingNext(FakeBigQuery.Target.UPLOADS, 503, 6); // two load cycles fail (3 client tries each)
+            send(gateway, corpus, "c_5.dcm");
+            awaitRows(bigquery, 1);
+            Instant loaded = Instant.now();
+            awaitNothingPending(spool);
+            assertTrue(Duration.between(loaded, Instant.now()).toSeconds() < 15,
+                    "done within seconds of its load, not after retry.initialDelay (60 s)");
+            assertEquals(6, bigquery.faultsInjected());
+        }
+    }
+
+    @Test
     void forbiddenIsDeadLetteredWithTheRolesToGrantAndRetryFinishesOnceFixed() throws Exception {
         Path corpus = RelationshipCorpus.make(work.resolve("corpus"));
         Path spool = work.resolve("spool");
