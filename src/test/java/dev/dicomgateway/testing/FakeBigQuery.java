@@ -78,6 +78,8 @@ public final class FakeBigQuery implements AutoCloseable {
     public volatile String failedJobReason = "backendError";
     /** Refuse everything with 403 accessDenied (the service account lost its roles). */
     public volatile boolean denyAll;
+    /** The projects that exist (null: any). */
+    public volatile java.util.Set<String> projects;
     /** Delay every answer this long. */
     public volatile long slowMillis;
     /** Jobs report RUNNING this long before DONE. */
@@ -149,6 +151,11 @@ public final class FakeBigQuery implements AutoCloseable {
                 return;
             }
             if (injectFault(exchange, path, method)) {
+                return;
+            }
+            Matcher project = Pattern.compile("/(?:upload/)?bigquery/v2/projects/([^/]+)").matcher(path);
+            if (projects != null && project.lookingAt() && !projects.contains(project.group(1))) {
+                HttpStandIn.error(exchange, 404, "notFound", "Not found: Project " + project.group(1));
                 return;
             }
             Matcher m;

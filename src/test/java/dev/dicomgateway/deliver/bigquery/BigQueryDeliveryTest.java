@@ -268,6 +268,13 @@ class BigQueryDeliveryTest {
             assertEquals(1, query.exitCode());
             assertTrue(query.err().contains("`" + PROJECT + ".research_imaging.dicom`"), "points at the table: " + query.err());
 
+            bigquery.projects = java.util.Set.of("another-project");
+            Cli.Output wrongProject = Cli.execute("check", "--config", config.toString());
+            assertEquals(1, wrongProject.exitCode());
+            assertTrue(wrongProject.out().contains("FAILED bigquery table")
+                    && wrongProject.out().contains("check metadata.bigquery.project (" + PROJECT + ")"), wrongProject.out());
+            bigquery.projects = null;
+
             bigquery.denyAll = true;
             Cli.Output denied = Cli.execute("check", "--config", config.toString());
             assertEquals(1, denied.exitCode());
