@@ -78,6 +78,8 @@ public final class FakeBigQuery implements AutoCloseable {
     public volatile String failedJobReason = "backendError";
     /** Refuse everything with 403 accessDenied (the service account lost its roles). */
     public volatile boolean denyAll;
+    /** Refuse a known job id when the upload session is opened (else when the upload completes, also 409). */
+    public volatile boolean duplicateAtInitiation;
     /** The projects that exist (null: any). */
     public volatile java.util.Set<String> projects;
     /** Delay every answer this long. */
@@ -317,6 +319,11 @@ public final class FakeBigQuery implements AutoCloseable {
             throws IOException {
         String id = query.get("upload_id");
         if (method.equals("POST") && id == null) {
+            String known = project + ":" + JSON.readTree(body).path("jobReference").path("jobId").asText();
+            if (duplicateAtInitiation && jobs.containsKey(known)) {
+                HttpStandIn.error(exchange, 409, "duplicate", "Already Exists: Job " + known);
+                return;
+            }
             String uploadId = Long.toHexString(System.nanoTime());
             uploads.put(uploadId, new ByteArrayOutputStream());
             uploadJobs.put(uploadId, JSON.readTree(body));

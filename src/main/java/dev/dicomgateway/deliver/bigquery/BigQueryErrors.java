@@ -20,7 +20,14 @@ final class BigQueryErrors {
     private BigQueryErrors() {
     }
 
+    /**
+     * Transient: worth another try later. A 409 is counted here too: for a load it means BigQuery knows the job id
+     * (LoadJobs looks the job up), and it must never be taken for a refusal that loaded nothing.
+     */
     static boolean isTransient(BigQueryException e) {
+        if (e.getCode() == 409) {
+            return true;
+        }
         String reason = e.getReason();
         if (reason != null && TRANSIENT_REASONS.contains(reason)) {
             return true;

@@ -53,8 +53,8 @@ final class LoadJobs {
                 .setIgnoreUnknownValues(false)
                 .setMaxBadRecords(0)
                 .build();
-        TableDataWriteChannel writer = client.writer(id(jobId), configuration);
         try {
+            TableDataWriteChannel writer = client.writer(id(jobId), configuration); // may already answer 409
             try (OutputStream out = Channels.newOutputStream(writer)) {
                 for (Path file : files) {
                     Files.copy(file, out);

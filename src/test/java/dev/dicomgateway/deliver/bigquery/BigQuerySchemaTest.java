@@ -91,6 +91,9 @@ class BigQuerySchemaTest {
             Job again = jobs.submit("job-3", List.of(file));
             assertEquals("job-3", again.getJobId().getJob(), "a second submission under a known id returns that job");
             assertEquals(1, fake.rows("p", "d", "dicom").size(), "and loads nothing more");
+            fake.duplicateAtInitiation = true; // the same, refused as soon as the upload is opened
+            assertEquals("job-3", jobs.submit("job-3", List.of(file)).getJobId().getJob());
+            assertEquals(1, fake.rows("p", "d", "dicom").size());
             List<String> second = tables.ensure();
             assertTrue(second.contains("table dicom present with every column"), second.toString());
         }
