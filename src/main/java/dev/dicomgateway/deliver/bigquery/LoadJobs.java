@@ -62,13 +62,21 @@ final class LoadJobs {
             }
             return writer.getJob();
         } catch (BigQueryException e) {
-            if (e.getCode() == 409) { // "Already Exists: Job ..." — the earlier submission went through
-                Job existing = get(jobId);
-                if (existing != null) {
-                    return existing;
-                }
+            if (e.getCode() != 409) {
+                throw e;
             }
-            throw e;
+            // "Already Exists: Job ..." — an earlier submission went through; whatever happens next, keep the 409
+            // (never mistaken for a refusal that loaded nothing)
+            Job existing;
+            try {
+                existing = get(jobId);
+            } catch (BigQueryException lookup) {
+                throw new BigQueryException(409, "job " + jobId + " exists but cannot be read: " + lookup.getMessage(), lookup);
+            }
+            if (existing == null) {
+                throw new BigQueryException(409, "job " + jobId + " exists but BigQuery does not show it yet", e);
+            }
+            return existing;
         }
     }
 }
