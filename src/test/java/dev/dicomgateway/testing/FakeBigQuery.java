@@ -168,7 +168,7 @@ public final class FakeBigQuery implements AutoCloseable {
             } else if ((m = DATASETS.matcher(path)).matches()) {
                 dataset(exchange, m.group(1), m.group(2), method, body);
             } else if ((m = JOBS.matcher(path)).matches()) {
-                job(exchange, m.group(1), m.group(2), method, body);
+                job(exchange, m.group(1), m.group(2), method, body, query.getOrDefault("location", ""));
             } else {
                 HttpStandIn.error(exchange, 404, "notFound", "not implemented by FakeBigQuery: " + method + " " + path);
             }
@@ -276,10 +276,14 @@ public final class FakeBigQuery implements AutoCloseable {
         }
     }
 
-    private void job(HttpExchange exchange, String project, String jobId, String method, byte[] body) throws IOException {
+    private void job(HttpExchange exchange, String project, String jobId, String method, byte[] body, String location)
+            throws IOException {
         if (jobId != null && method.equals("GET")) {
             ObjectNode job = jobs.get(project + ":" + jobId);
-            if (job == null) {
+            String jobLocation = job == null ? "" : job.path("jobReference").path("location").asText();
+            boolean multiRegion = jobLocation.equals("US") || jobLocation.equals("EU");
+            if (job == null || (!multiRegion && !jobLocation.equalsIgnoreCase(location))) {
+                // as BigQuery: a job outside the US and EU multi-regions is found only when asked with its location
                 HttpStandIn.error(exchange, 404, "notFound", "Not found: Job " + project + ":" + jobId);
                 return;
             }
@@ -364,7 +368,7 @@ public final class FakeBigQuery implements AutoCloseable {
         ObjectNode reference = job.putObject("jobReference");
         reference.put("projectId", project);
         reference.put("jobId", jobId);
-        reference.put("location", "US");
+        reference.put("location", locationOf(job.path("configuration").path("load").path("destinationTable"), project));
         job.put("id", key);
         job.put("kind", "bigquery#job");
         synchronized (jobs) {
@@ -385,6 +389,12 @@ public final class FakeBigQuery implements AutoCloseable {
             return;
         }
         HttpStandIn.json(exchange, 200, view(key, job));
+    }
+
+    /** Jobs run where their destination dataset is. */
+    private String locationOf(JsonNode destination, String project) {
+        ObjectNode dataset = datasets.get(destination.path("projectId").asText(project) + "." + destination.path("datasetId").asText());
+        return dataset == null ? "US" : dataset.path("location").asText("US");
     }
 
     /** Runs a load job: every row checked against the schema; all appended, or none and an error in its status. */

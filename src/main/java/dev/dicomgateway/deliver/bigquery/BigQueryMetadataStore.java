@@ -78,7 +78,7 @@ public final class BigQueryMetadataStore implements MetadataStore {
         GoogleClients.requireCredentials("metadata.bigquery.credentials", settings.credentials());
         SpoolLayout layout = new SpoolLayout(config.spool().dir());
         LoadQueue queue = new LoadQueue(layout.root().resolve("state").resolve("bigquery"));
-        BigQueryLoader started = new BigQueryLoader(queue, tables, new LoadJobs(client, table, settings.location()),
+        BigQueryLoader started = new BigQueryLoader(queue, tables, new LoadJobs(client, table, tables::jobLocation),
                 config.gatewayId(), Clock.systemUTC());
         started.recover();
         loader = started;

@@ -28,15 +28,25 @@ final class BigQueryTables {
     private final BigQuery client;
     private final TableId table;
     private final String location;
+    private volatile String datasetLocation;
 
     BigQueryTables(BigQuery client, TableId table, String location) {
         this.client = client;
         this.table = table;
         this.location = location;
+        this.datasetLocation = location;
     }
 
     TableId table() {
         return table;
+    }
+
+    /**
+     * Where jobs on this dataset run: metadata.bigquery.location, else the location the dataset turned out to have
+     * (BigQuery finds a job outside the US and EU multi-regions only when asked with its location).
+     */
+    String jobLocation() {
+        return datasetLocation;
     }
 
     /** Makes sure all three exist with the gateway's schema; the lines say what was found or created. */
@@ -57,6 +67,9 @@ final class BigQueryTables {
                 done.add("dataset " + table.getDataset() + " created" + (location.isEmpty() ? "" : " in " + location));
             } else {
                 done.add("dataset " + table.getDataset() + " present (location " + dataset.getLocation() + ")");
+                if (location.isEmpty() && dataset.getLocation() != null) {
+                    datasetLocation = dataset.getLocation();
+                }
             }
             doing = "checking table";
             Table existing = client.getTable(table);

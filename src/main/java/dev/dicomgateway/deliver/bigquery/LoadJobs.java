@@ -20,9 +20,10 @@ import java.util.List;
 final class LoadJobs {
     private final BigQuery client;
     private final TableId table;
-    private final String location;
+    private final java.util.function.Supplier<String> location;
 
-    LoadJobs(BigQuery client, TableId table, String location) {
+    /** {@code location}: where the jobs run (empty: BigQuery's default), asked each time (it is learnt at start-up). */
+    LoadJobs(BigQuery client, TableId table, java.util.function.Supplier<String> location) {
         this.client = client;
         this.table = table;
         this.location = location;
@@ -30,8 +31,9 @@ final class LoadJobs {
 
     JobId id(String jobId) {
         JobId.Builder id = JobId.newBuilder().setProject(table.getProject()).setJob(jobId);
-        if (!location.isEmpty()) {
-            id.setLocation(location);
+        String where = location.get();
+        if (where != null && !where.isEmpty()) {
+            id.setLocation(where);
         }
         return id.build();
     }

@@ -29,7 +29,7 @@ class BigQueryLoaderTest {
         BigQuery client = BigQueryConnection.client(settings);
         BigQueryTables tables = new BigQueryTables(client, BigQueryConnection.table(client, settings), "");
         BigQueryLoader loader = new BigQueryLoader(new LoadQueue(work.resolve("state")), tables,
-                new LoadJobs(client, tables.table(), ""), "gw-1", Clock.systemUTC());
+                new LoadJobs(client, tables.table(), tables::jobLocation), "gw-1", Clock.systemUTC());
         loader.recover();
         return loader;
     }
@@ -91,6 +91,22 @@ class BigQueryLoaderTest {
             assertTrue(refused.getMessage().contains("no such field: NoSuchColumn"), refused.getMessage());
             assertEquals(BigQueryLoader.Status.NOT_QUEUED, loader.status("B_p1"), "retry queues it again");
             assertEquals(3, fake.rows("p", "d", "dicom").size());
+        }
+    }
+
+    @Test
+    void jobsAreLookedUpWhereTheDatasetIsWhenNoLocationIsConfigured() throws Exception {
+        try (FakeBigQuery fake = new FakeBigQuery()) {
+            BigQuery client = BigQueryConnection.client(new GatewayConfig.BigQuery("p", "d", "dicom", "", fake.endpoint(),
+                    "none", Duration.ofSeconds(1)));
+            client.create(com.google.cloud.bigquery.DatasetInfo.newBuilder("d").setLocation("europe-west2").build());
+            fake.jobRunMillis = 300; // not done when submitted: the loader must find it again
+            BigQueryLoader loader = loader(fake);
+            write(loader, "A_p1", rows("1.1"));
+            loader.cycle();
+            assertEquals(BigQueryLoader.Status.LOADED, loader.status("A_p1"),
+                    "found in europe-west2 although metadata.bigquery.location is empty");
+            assertEquals(1, fake.rows("p", "d", "dicom").size());
         }
     }
 }

@@ -75,7 +75,7 @@ class BigQuerySchemaTest {
         try (FakeBigQuery fake = new FakeBigQuery()) {
             BigQuery client = BigQueryConnection.client(settings(fake, "dicom"));
             BigQueryTables tables = ensured(client, fake);
-            LoadJobs jobs = new LoadJobs(client, tables.table(), "");
+            LoadJobs jobs = new LoadJobs(client, tables.table(), tables::jobLocation);
             String fits = new String(TableRows.ndjson(List.of(Map.of("StudyDate", "20240301"))), StandardCharsets.UTF_8);
             Path file = Files.writeString(work.resolve("rows.ndjson"), fits
                     + "{\"StudyDate\":\"20240301\"}\n"); // an untyped DA: BigQuery refuses it
@@ -167,7 +167,7 @@ class BigQuerySchemaTest {
             }
             fake.passBeforeFault.set(1); // the first chunk arrives, the second is cut off
             fake.failingNext(FakeBigQuery.Target.UPLOAD_CHUNKS, 0, 1);
-            Job job = new LoadJobs(client, tables.table(), "").submit("job-big", List.of(file));
+            Job job = new LoadJobs(client, tables.table(), tables::jobLocation).submit("job-big", List.of(file));
             assertNull(job.getStatus().getError());
             assertEquals(1, fake.faultsInjected(), "the upload was interrupted mid-way");
             assertEquals(rows, fake.rows("p", "d", "dicom").size());

@@ -41,7 +41,7 @@ class RealBigQueryTest {
         Path rows = Files.write(dir.resolve("rows.ndjson"), TableRows.ndjson(List.of(Map.of("batch_id", batch,
                 "StudyDate", "20240301", "StudyTime", "101500", "Rows", "512", "received_at", Instant.now().toString(),
                 "metadata", Map.of("00080020", Map.of("vr", "DA", "Value", List.of("20240301")))))));
-        LoadJobs jobs = new LoadJobs(client, tables.table(), settings.location());
+        LoadJobs jobs = new LoadJobs(client, tables.table(), tables::jobLocation);
         String jobId = "dicom_gateway_test_" + batch.replace('-', '_');
         Job job = jobs.submit(jobId, List.of(rows)).waitFor();
         assertNull(job.getStatus().getError(), String.valueOf(job.getStatus().getError()));
