@@ -1,5 +1,6 @@
 package dev.dicomgateway.cli;
 
+import dev.dicomgateway.config.ConfigException;
 import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.deliver.CheckResult;
 import dev.dicomgateway.deliver.Destinations;
@@ -24,11 +25,8 @@ public final class CheckCommand implements Callable<Integer> {
     ConfigOption config;
 
     @Override
-    public Integer call() {
+    public Integer call() throws ConfigException {
         GatewayConfig settings = config.load();
-        if (settings == null) {
-            return RunCommand.EXIT_CONFIG;
-        }
         List<CheckResult> results = new ArrayList<>();
         results.add(CheckResult.ok("configuration", "valid"));
         results.add(spool(settings));

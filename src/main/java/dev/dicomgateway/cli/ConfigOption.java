@@ -11,13 +11,8 @@ final class ConfigOption {
             description = "YAML configuration merged over the built-in defaults (default: conf/gateway.yaml of the installation).")
     Path file;
 
-    /** The configuration, or null after printing the error (exit with {@link RunCommand#EXIT_CONFIG}). */
-    GatewayConfig load() {
-        try {
-            return GatewayConfig.load(RunCommand.configFile(file), System.getenv());
-        } catch (ConfigException e) {
-            System.err.println("dicom-gateway: configuration error: " + e.getMessage());
-            return null;
-        }
+    /** The configuration; a {@link ConfigException} is reported by {@link Main} and exits with {@link RunCommand#EXIT_CONFIG}. */
+    GatewayConfig load() throws ConfigException {
+        return GatewayConfig.load(RunCommand.configFile(file), System.getenv());
     }
 }

@@ -1,5 +1,6 @@
 package dev.dicomgateway.cli;
 
+import dev.dicomgateway.config.ConfigException;
 import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.deidentify.Deidentifier;
 import dev.dicomgateway.deidentify.PassthroughDeidentifier;
@@ -30,11 +31,8 @@ public final class ImportCommand implements Callable<Integer> {
     Path folder;
 
     @Override
-    public Integer call() {
+    public Integer call() throws ConfigException {
         GatewayConfig settings = config.load();
-        if (settings == null) {
-            return RunCommand.EXIT_CONFIG;
-        }
         if (!Files.isDirectory(folder)) {
             System.err.println("dicom-gateway: " + folder + " is not a directory");
             return 2;

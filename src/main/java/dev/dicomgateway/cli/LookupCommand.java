@@ -1,5 +1,6 @@
 package dev.dicomgateway.cli;
 
+import dev.dicomgateway.config.ConfigException;
 import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.deidentify.LookupTable;
 import dev.dicomgateway.spool.SpoolLayout;
@@ -23,11 +24,8 @@ public final class LookupCommand implements Callable<Integer> {
     String id;
 
     @Override
-    public Integer call() {
+    public Integer call() throws ConfigException {
         GatewayConfig settings = config.load();
-        if (settings == null) {
-            return RunCommand.EXIT_CONFIG;
-        }
         SpoolLayout layout = new SpoolLayout(settings.spool().dir());
         List<LookupTable.Row> rows;
         try {

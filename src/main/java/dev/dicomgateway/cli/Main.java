@@ -1,5 +1,6 @@
 package dev.dicomgateway.cli;
 
+import dev.dicomgateway.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +15,18 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line of every command; a configuration error, from any of them, is one line and exit status 2. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler((exception, command, parsed) -> {
+            if (exception instanceof ConfigException) {
+                System.err.println("dicom-gateway: configuration error: " + exception.getMessage());
+                return RunCommand.EXIT_CONFIG;
+            }
+            throw exception;
+        });
     }
 
     @Override

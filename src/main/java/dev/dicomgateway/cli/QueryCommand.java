@@ -1,5 +1,6 @@
 package dev.dicomgateway.cli;
 
+import dev.dicomgateway.config.ConfigException;
 import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.deliver.LocalMetadataQuery;
 import java.io.IOException;
@@ -21,11 +22,8 @@ public final class QueryCommand implements Callable<Integer> {
     String sql;
 
     @Override
-    public Integer call() {
+    public Integer call() throws ConfigException {
         GatewayConfig settings = config.load();
-        if (settings == null) {
-            return RunCommand.EXIT_CONFIG;
-        }
         if (!settings.metadata().type().equals("local")) {
             GatewayConfig.BigQuery bigquery = settings.metadata().bigquery();
             System.err.println("dicom-gateway: query reads local metadata (metadata.type: local); this gateway writes "

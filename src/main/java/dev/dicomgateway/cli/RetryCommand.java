@@ -1,5 +1,6 @@
 package dev.dicomgateway.cli;
 
+import dev.dicomgateway.config.ConfigException;
 import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.deliver.FailedBatches;
 import dev.dicomgateway.spool.SpoolLayout;
@@ -30,11 +31,8 @@ public final class RetryCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws ConfigException {
         GatewayConfig settings = config.load();
-        if (settings == null) {
-            return RunCommand.EXIT_CONFIG;
-        }
         FailedBatches failed = new FailedBatches(new SpoolLayout(settings.spool().dir()));
         try {
             List<String> ids = target.all ? failed.list().stream().map(m -> m.batchId).toList() : List.of(target.batch);

@@ -3,6 +3,7 @@ package dev.dicomgateway.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import dev.dicomgateway.Gateway;
+import dev.dicomgateway.config.ConfigException;
 import dev.dicomgateway.config.GatewayConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,11 +24,8 @@ public final class RunCommand implements Callable<Integer> {
     ConfigOption config;
 
     @Override
-    public Integer call() {
+    public Integer call() throws ConfigException {
         GatewayConfig settings = config.load();
-        if (settings == null) {
-            return EXIT_CONFIG;
-        }
         applyLogLevel(settings.logLevel());
         Gateway gateway;
         try {

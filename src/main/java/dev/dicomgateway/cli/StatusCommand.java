@@ -2,6 +2,7 @@ package dev.dicomgateway.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.dicomgateway.config.ConfigException;
 import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.deliver.bigquery.BigQueryMetadataStore;
 import dev.dicomgateway.spool.BatchManifest;
@@ -28,11 +29,8 @@ public final class StatusCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws ConfigException, IOException {
         GatewayConfig settings = config.load();
-        if (settings == null) {
-            return RunCommand.EXIT_CONFIG;
-        }
         SpoolLayout layout = new SpoolLayout(settings.spool().dir());
         SpoolInventory inventory = SpoolInventory.of(layout, Instant.now());
         if (json) {

@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
-import picocli.CommandLine;
 
 /** Runs bin/dicom-gateway commands in this JVM and captures what they print. */
 public final class Cli {
@@ -30,7 +29,7 @@ public final class Cli {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int[] exit = new int[1];
         capture(System.out, System::setOut, out, () -> capture(System.err, System::setErr, err,
-                () -> exit[0] = new CommandLine(new Main()).execute(args)));
+                () -> exit[0] = Main.commandLine().execute(args)));
         return new Output(exit[0], out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
