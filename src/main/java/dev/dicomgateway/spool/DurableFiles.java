@@ -50,16 +50,7 @@ public final class DurableFiles {
 
     /** Writes {@code bytes} to {@code target} via a synced temporary file and a durable rename. */
     public static void writeDurably(Path target, byte[] bytes) throws IOException {
-        Path temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
-        moveDurably(temporary, target);
+        writeDurably(target, (Content<IOException>) out -> out.write(bytes));
     }
 
     /** Content written to an output stream; may fail with its own exception type as well as I/O errors. */

@@ -65,6 +65,11 @@ public final class SpoolLayout {
         return parts;
     }
 
+    /** The BigQuery loader's queue of rows and its load records (metadata.type=bigquery; see docs/bigquery.md). */
+    public Path bigQueryLoads() {
+        return root.resolve("state").resolve("bigquery");
+    }
+
     public Path root() {
         return root;
     }

@@ -4,6 +4,7 @@ import com.google.cloud.bigquery.BigQueryException;
 import com.google.cloud.bigquery.Job;
 import com.google.cloud.bigquery.JobStatistics;
 import dev.dicomgateway.deliver.DeliveryException;
+import dev.dicomgateway.deliver.MetadataStore.Progress;
 import dev.dicomgateway.deliver.PermanentDeliveryException;
 import dev.dicomgateway.deliver.TransientDeliveryException;
 import dev.dicomgateway.spool.DurableFiles;
@@ -47,8 +48,6 @@ final class BigQueryLoader {
     /** BigQuery takes up to 4 GB of uncompressed JSON per file; stay far below and keep loads short. */
     private static final long MAX_LOAD_BYTES = 1L << 30;
     private static final Duration JOB_WAIT = Duration.ofMinutes(10);
-
-    enum Status { LOADED, QUEUED, NOT_QUEUED }
 
     private final LoadQueue queue;
     private final BigQueryTables tables;
@@ -100,12 +99,12 @@ final class BigQueryLoader {
     }
 
     /** Queues the rows of a batch unless they are loaded, queued or in a load already; never twice. */
-    <E extends Exception> Status write(String batchId, DurableFiles.Content<E> ndjson) throws IOException, E {
+    <E extends Exception> Progress write(String batchId, DurableFiles.Content<E> ndjson) throws IOException, E {
         synchronized (this) {
             notices.remove(batchId); // written again (after `retry`): earlier failures are history
-            Status status = current(batchId);
-            if (status != Status.NOT_QUEUED) {
-                return status;
+            Progress progress = current(batchId);
+            if (progress != Progress.NOT_QUEUED) {
+                return progress;
             }
         }
         // one worker per batch, and a batch not yet queued is in no load: the file can be written without the lock
@@ -113,13 +112,13 @@ final class BigQueryLoader {
         synchronized (this) {
             queued.add(batchId);
         }
-        return Status.QUEUED;
+        return Progress.QUEUED;
     }
 
     /** Where a batch's rows are; throws once for a load that failed with them. */
-    synchronized Status status(String batchId) throws DeliveryException {
+    synchronized Progress status(String batchId) throws DeliveryException {
         if (loaded.contains(batchId)) {
-            return Status.LOADED;
+            return Progress.STORED;
         }
         DeliveryException notice = notices.remove(batchId);
         if (notice instanceof PermanentDeliveryException permanent) {
@@ -130,11 +129,11 @@ final class BigQueryLoader {
         return current(batchId);
     }
 
-    private Status current(String batchId) {
+    private Progress current(String batchId) {
         if (loaded.contains(batchId)) {
-            return Status.LOADED;
+            return Progress.STORED;
         }
-        return loading.contains(batchId) || queued.contains(batchId) ? Status.QUEUED : Status.NOT_QUEUED;
+        return loading.contains(batchId) || queued.contains(batchId) ? Progress.QUEUED : Progress.NOT_QUEUED;
     }
 
     /** One cycle (on the loader's thread): make sure the table exists, finish open loads, then load what is queued. */

@@ -62,8 +62,8 @@ public final class BigQueryMetadataStore implements MetadataStore {
      * done, one line each (job id, batches, rows, submissions so far, since when).
      */
     public static List<String> loadsInProgress(java.nio.file.Path spoolDirectory) throws IOException {
-        java.nio.file.Path loads = new SpoolLayout(spoolDirectory).root().resolve("state").resolve("bigquery").resolve("loads");
-        return LoadQueue.records(loads).stream().filter(r -> r.state().equals(LoadRecord.SUBMITTING))
+        return LoadQueue.records(new SpoolLayout(spoolDirectory).bigQueryLoads()).stream()
+                .filter(r -> r.state().equals(LoadRecord.SUBMITTING))
                 .map(r -> r.jobId() + ": " + r.batches().size() + " batch(es), " + r.rows() + " rows, submitted "
                         + r.submissions() + " time(s), recorded " + r.createdAt()).toList();
     }
@@ -77,7 +77,7 @@ public final class BigQueryMetadataStore implements MetadataStore {
     public synchronized void start() throws IOException {
         GoogleClients.requireCredentials("metadata.bigquery.credentials", settings.credentials());
         SpoolLayout layout = new SpoolLayout(config.spool().dir());
-        LoadQueue queue = new LoadQueue(layout.root().resolve("state").resolve("bigquery"));
+        LoadQueue queue = new LoadQueue(layout.bigQueryLoads());
         BigQueryLoader started = new BigQueryLoader(queue, tables, new LoadJobs(client, table, tables::jobLocation),
                 config.gatewayId(), Clock.systemUTC());
         started.recover();
@@ -106,7 +106,7 @@ public final class BigQueryMetadataStore implements MetadataStore {
     @Override
     public Progress write(String batchId, MetadataRowSource rows) throws DeliveryException {
         try {
-            return progress(running().write(batchId, out -> rows.forEach(row -> TableRows.writeLine(row, out))));
+            return running().write(batchId, out -> rows.forEach(row -> TableRows.writeLine(row, out)));
         } catch (IOException e) {
             throw new TransientDeliveryException("cannot queue the metadata rows of batch " + batchId + " under "
                     + config.spool().dir() + ": " + e.getMessage(), e);
@@ -115,7 +115,7 @@ public final class BigQueryMetadataStore implements MetadataStore {
 
     @Override
     public Progress poll(String batchId) throws DeliveryException {
-        return progress(running().status(batchId));
+        return running().status(batchId);
     }
 
     private BigQueryLoader running() {
@@ -124,14 +124,6 @@ public final class BigQueryMetadataStore implements MetadataStore {
             throw new IllegalStateException("the BigQuery loader is not started");
         }
         return current;
-    }
-
-    private static Progress progress(BigQueryLoader.Status status) {
-        return switch (status) {
-            case LOADED -> Progress.STORED;
-            case QUEUED -> Progress.QUEUED;
-            case NOT_QUEUED -> Progress.NOT_QUEUED;
-        };
     }
 
     /** Credentials, dataset/table/view present or created, and permission to run jobs (a free dry-run query). */

@@ -66,11 +66,15 @@ final class LoadQueue {
     }
 
     List<LoadRecord> records() throws IOException {
-        return records(loads);
+        return recordsIn(loads);
     }
 
-    /** The load records under {@code loads} (read only; none when the directory does not exist). */
-    static List<LoadRecord> records(Path loads) throws IOException {
+    /** The load records under {@code directory} (read only, nothing created; none when it does not exist). */
+    static List<LoadRecord> records(Path directory) throws IOException {
+        return recordsIn(directory.resolve("loads"));
+    }
+
+    private static List<LoadRecord> recordsIn(Path loads) throws IOException {
         List<LoadRecord> records = new ArrayList<>();
         if (!Files.isDirectory(loads)) {
             return records;

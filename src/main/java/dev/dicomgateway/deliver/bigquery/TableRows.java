@@ -3,7 +3,6 @@ package dev.dicomgateway.deliver.bigquery;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.bigquery.StandardSQLTypeName;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** A gateway metadata row (text values, as the local store writes them) as a line of a load job's NDJSON. */
@@ -39,14 +38,5 @@ final class TableRows {
     static void writeLine(Map<String, Object> row, java.io.OutputStream out) throws java.io.IOException {
         out.write(JSON.writeValueAsBytes(typed(row)));
         out.write('\n');
-    }
-
-    /** Newline-delimited JSON of {@code rows}, each typed (for tests and small batches). */
-    static byte[] ndjson(List<Map<String, Object>> rows) throws java.io.IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (Map<String, Object> row : rows) {
-            writeLine(row, out);
-        }
-        return out.toByteArray();
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.bigquery.BigQuery;
 import dev.dicomgateway.config.GatewayConfig;
+import dev.dicomgateway.deliver.MetadataStore.Progress;
 import dev.dicomgateway.deliver.PermanentDeliveryException;
 import dev.dicomgateway.deliver.TransientDeliveryException;
 import dev.dicomgateway.testing.FakeBigQuery;
@@ -34,14 +35,14 @@ class BigQueryLoaderTest {
         return loader;
     }
 
-    private static BigQueryLoader.Status write(BigQueryLoader loader, String batch, String ndjson) throws Exception {
+    private static Progress write(BigQueryLoader loader, String batch, String ndjson) throws Exception {
         return loader.write(batch, out -> out.write(ndjson.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String rows(String... sops) throws Exception {
         StringBuilder lines = new StringBuilder();
         for (String sop : sops) {
-            lines.append(new String(TableRows.ndjson(List.of(Map.of("SOPInstanceUID", sop))), StandardCharsets.UTF_8));
+            lines.append(new String(TypedRows.ndjson(List.of(Map.of("SOPInstanceUID", sop))), StandardCharsets.UTF_8));
         }
         return lines.toString();
     }
@@ -50,21 +51,21 @@ class BigQueryLoaderTest {
     void aJobWhoseAnswerWasLostIsLookedUpAfterARestartAndNeverRunTwice() throws Exception {
         try (FakeBigQuery fake = new FakeBigQuery()) {
             BigQueryLoader first = loader(fake);
-            assertEquals(BigQueryLoader.Status.QUEUED, write(first, "A_p1", rows("1.1", "1.2")));
+            assertEquals(Progress.QUEUED, write(first, "A_p1", rows("1.1", "1.2")));
             fake.loseNextJobAnswer.set(3); // the job runs; neither its answer nor those to the client's retries arrive
             first.cycle();
             assertEquals(1, fake.loadJobsRun());
             assertThrows(TransientDeliveryException.class, () -> first.status("A_p1"), "told once: the load failed for now");
-            assertEquals(BigQueryLoader.Status.QUEUED, first.status("A_p1"), "still in its recorded load");
+            assertEquals(Progress.QUEUED, first.status("A_p1"), "still in its recorded load");
 
             BigQueryLoader second = loader(fake); // a restart: only the files remain
-            assertEquals(BigQueryLoader.Status.QUEUED, second.status("A_p1"));
-            assertEquals(BigQueryLoader.Status.QUEUED, write(second, "A_p1", rows("1.1", "1.2")), "never queued twice");
+            assertEquals(Progress.QUEUED, second.status("A_p1"));
+            assertEquals(Progress.QUEUED, write(second, "A_p1", rows("1.1", "1.2")), "never queued twice");
             second.cycle();
-            assertEquals(BigQueryLoader.Status.LOADED, second.status("A_p1"));
+            assertEquals(Progress.STORED, second.status("A_p1"));
             assertEquals(1, fake.loadJobsRun(), "the recorded job was looked up, not submitted again");
             assertEquals(2, fake.rows("p", "d", "dicom").size());
-            assertEquals(BigQueryLoader.Status.LOADED, loader(fake).status("A_p1"), "and a later start knows it");
+            assertEquals(Progress.STORED, loader(fake).status("A_p1"), "and a later start knows it");
         }
     }
 
@@ -79,17 +80,17 @@ class BigQueryLoaderTest {
             assertEquals(0, fake.rows("p", "d", "dicom").size());
             for (String batch : List.of("A_p1", "B_p1", "C_p1")) {
                 assertThrows(TransientDeliveryException.class, () -> loader.status(batch));
-                assertEquals(BigQueryLoader.Status.QUEUED, loader.status(batch));
+                assertEquals(Progress.QUEUED, loader.status(batch));
             }
             loader.cycle();
             loader.cycle();
             loader.cycle();
             assertEquals(4, fake.loadJobsRun(), "one coalesced load, then one per batch");
-            assertEquals(BigQueryLoader.Status.LOADED, loader.status("A_p1"));
-            assertEquals(BigQueryLoader.Status.LOADED, loader.status("C_p1"));
+            assertEquals(Progress.STORED, loader.status("A_p1"));
+            assertEquals(Progress.STORED, loader.status("C_p1"));
             PermanentDeliveryException refused = assertThrows(PermanentDeliveryException.class, () -> loader.status("B_p1"));
             assertTrue(refused.getMessage().contains("no such field: NoSuchColumn"), refused.getMessage());
-            assertEquals(BigQueryLoader.Status.NOT_QUEUED, loader.status("B_p1"), "retry queues it again");
+            assertEquals(Progress.NOT_QUEUED, loader.status("B_p1"), "retry queues it again");
             assertEquals(3, fake.rows("p", "d", "dicom").size());
         }
     }
@@ -104,7 +105,7 @@ class BigQueryLoaderTest {
             BigQueryLoader loader = loader(fake);
             write(loader, "A_p1", rows("1.1"));
             loader.cycle();
-            assertEquals(BigQueryLoader.Status.LOADED, loader.status("A_p1"),
+            assertEquals(Progress.STORED, loader.status("A_p1"),
                     "found in europe-west2 although metadata.bigquery.location is empty");
             assertEquals(1, fake.rows("p", "d", "dicom").size());
         }

@@ -58,13 +58,13 @@ class BigQuerySchemaTest {
         good.putAll(Map.of("StudyDate", "20240301", "StudyTime", "101500.5", "Rows", "512", "object_size", 1234L,
                 "received_at", "2026-11-22T18:15:00Z"));
         for (Map<String, Object> candidate : List.of(row, good)) {
-            JsonNode typed = JSON.readTree(TableRows.ndjson(List.of(candidate)));
+            JsonNode typed = JSON.readTree(TypedRows.ndjson(List.of(candidate)));
             for (var field : DicomTableSchema.schema().getFields()) {
                 String type = field.getType().getStandardType().name().replace("INT64", "INTEGER").replace("FLOAT64", "FLOAT");
                 assertNull(FakeBigQuery.typeError(type, typed.path(field.getName())), field.getName() + " in " + typed);
             }
         }
-        JsonNode typed = JSON.readTree(TableRows.ndjson(List.of(good)));
+        JsonNode typed = JSON.readTree(TypedRows.ndjson(List.of(good)));
         assertEquals("2024-03-01", typed.get("StudyDate").asText());
         assertEquals(512, typed.get("Rows").asInt());
         assertTrue(typed.get("metadata").isObject(), "metadata is loaded as a JSON value, not a string");
@@ -76,7 +76,7 @@ class BigQuerySchemaTest {
             BigQuery client = BigQueryConnection.client(settings(fake, "dicom"));
             BigQueryTables tables = ensured(client, fake);
             LoadJobs jobs = new LoadJobs(client, tables.table(), tables::jobLocation);
-            String fits = new String(TableRows.ndjson(List.of(Map.of("StudyDate", "20240301"))), StandardCharsets.UTF_8);
+            String fits = new String(TypedRows.ndjson(List.of(Map.of("StudyDate", "20240301"))), StandardCharsets.UTF_8);
             Path file = Files.writeString(work.resolve("rows.ndjson"), fits
                     + "{\"StudyDate\":\"20240301\"}\n"); // an untyped DA: BigQuery refuses it
             Job refused = jobs.submit("job-1", List.of(file));

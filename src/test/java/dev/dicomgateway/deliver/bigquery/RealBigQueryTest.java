@@ -38,7 +38,7 @@ class RealBigQueryTest {
         BigQueryTables tables = new BigQueryTables(client, BigQueryConnection.table(client, settings), settings.location());
         System.out.println(tables.ensure());
         String batch = "dicom-gateway-test-" + Instant.now().toEpochMilli();
-        Path rows = Files.write(dir.resolve("rows.ndjson"), TableRows.ndjson(List.of(Map.of("batch_id", batch,
+        Path rows = Files.write(dir.resolve("rows.ndjson"), TypedRows.ndjson(List.of(Map.of("batch_id", batch,
                 "StudyDate", "20240301", "StudyTime", "101500", "Rows", "512", "received_at", Instant.now().toString(),
                 "metadata", Map.of("00080020", Map.of("vr", "DA", "Value", List.of("20240301")))))));
         LoadJobs jobs = new LoadJobs(client, tables.table(), tables::jobLocation);
