@@ -40,10 +40,14 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
     public record Retry(Duration initialDelay, Duration maxDelay, int maxAttempts) {
     }
 
-    /** The DICOM listener. */
+    /**
+     * The DICOM listener, and the limits a received data set must stay within (dicom.maxSequenceDepth,
+     * dicom.maxHeaderBytes, dicom.maxValuesPerElement) before anything parses it.
+     */
     public record Dicom(String aeTitle, String bind, int port, List<String> allowedCallingAeTitles,
-                        int maxAssociations, Duration idleTimeout, Duration associationRequestTimeout,
-                        int maxPduLength) {
+                        int maxAssociations, int maxAssociationsPerPeer, Duration idleTimeout,
+                        Duration associationRequestTimeout, int maxPduLength, int maxSequenceDepth,
+                        long maxHeaderBytes, int maxValuesPerElement) {
     }
 
     /** The staging area on disk. */
@@ -78,9 +82,13 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                 values.integer("dicom.port", 0, MAX_PORT),
                 allowedCallingAeTitles(values),
                 values.integer("dicom.maxAssociations", 1, 10_000),
+                values.integer("dicom.maxAssociationsPerPeer", 1, 10_000),
                 values.duration("dicom.idleTimeout", Duration.ofMillis(100)),
                 values.duration("dicom.associationRequestTimeout", Duration.ofMillis(100)),
-                values.integer("dicom.maxPduLength", 4096, 16 * 1024 * 1024));
+                values.integer("dicom.maxPduLength", 4096, 16 * 1024 * 1024),
+                values.integer("dicom.maxSequenceDepth", 1, 1000),
+                atLeast(values, "dicom.maxHeaderBytes", 64 * 1024),
+                values.integer("dicom.maxValuesPerElement", 16, 10_000_000));
         Spool spool = new Spool(values.path("spool.dir"), nonNegative(values, "spool.minFreeBytes"),
                 nonNegative(values, "spool.maxBytes"), values.duration("spool.keepDelivered", Duration.ZERO),
                 values.duration("spool.keepManifests", Duration.ZERO));
@@ -256,6 +264,14 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
             throw values.invalid(key, title, "an AE title of 1 to 16 printable characters without backslash");
         }
         return title.trim();
+    }
+
+    private static long atLeast(ConfigValues values, String key, long min) throws ConfigException {
+        long value = values.bytes(key);
+        if (value < min) {
+            throw values.invalid(key, value, "a size of at least " + min + " bytes");
+        }
+        return value;
     }
 
     private static long nonNegative(ConfigValues values, String key) throws ConfigException {
