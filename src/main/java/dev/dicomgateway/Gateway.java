@@ -102,7 +102,7 @@ public final class Gateway implements AutoCloseable {
         OperationsServer operations;
         try {
             operations = OperationsServer.start(config.http().bind(), config.http().port(), registry,
-                    readinessChecks(listener, layout, diskSpace));
+                    readinessChecks(listener, layout, diskSpace, delivery));
         } catch (IOException e) {
             listener.close();
             delivery.close();
@@ -114,8 +114,10 @@ public final class Gateway implements AutoCloseable {
         return new Gateway(config, registry, gcMetrics, listener, operations, delivery);
     }
 
-    private static List<ReadinessCheck> readinessChecks(DicomListener listener, SpoolLayout layout, DiskSpace diskSpace) {
+    private static List<ReadinessCheck> readinessChecks(DicomListener listener, SpoolLayout layout, DiskSpace diskSpace,
+                                                        DeliveryEngine delivery) {
         return List.of(
+                ReadinessCheck.of("delivery", delivery::problem),
                 ReadinessCheck.of("dicom_listener", () -> listener.isListening()
                         ? Optional.empty() : Optional.of("not listening")),
                 ReadinessCheck.of("spool_writable", () -> {

@@ -86,7 +86,7 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                 values.duration("dicom.idleTimeout", Duration.ofMillis(100)),
                 values.duration("dicom.associationRequestTimeout", Duration.ofMillis(100)),
                 values.integer("dicom.maxPduLength", 4096, 16 * 1024 * 1024),
-                values.integer("dicom.maxSequenceDepth", 1, 1000),
+                values.integer("dicom.maxSequenceDepth", 1, 128),
                 atLeast(values, "dicom.maxHeaderBytes", 64 * 1024),
                 values.integer("dicom.maxValuesPerElement", 16, 10_000_000));
         Spool spool = new Spool(values.path("spool.dir"), nonNegative(values, "spool.minFreeBytes"),

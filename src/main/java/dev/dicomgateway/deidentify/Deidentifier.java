@@ -1,5 +1,6 @@
 package dev.dicomgateway.deidentify;
 
+import dev.dicomgateway.dicom.DataSetLayout;
 import dev.dicomgateway.dicom.UnreadableDataSetException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,10 +9,11 @@ import java.nio.file.Path;
 public interface Deidentifier {
 
     /**
-     * Reads {@code received} (a Part 10 file as received) and, when it must be rewritten, writes the de-identified
+     * Reads {@code received} (a Part 10 file as received, already accepted by {@link DataSetLayout#read}, which found
+     * {@code layout}) and, when it must be rewritten, writes the de-identified
      * file to {@code output} (its file meta names {@code callingAeTitle} as source, for the metadata rows). The
      * returned instance names the file to stage (either of the two).
      */
-    DeidentifiedInstance deidentify(Path received, Path output, String callingAeTitle)
+    DeidentifiedInstance deidentify(Path received, DataSetLayout layout, Path output, String callingAeTitle)
             throws IOException, UnreadableDataSetException;
 }

@@ -1,5 +1,6 @@
 package dev.dicomgateway.deidentify;
 
+import dev.dicomgateway.dicom.DataSetLayout;
 import dev.dicomgateway.dicom.InstanceHeader;
 import dev.dicomgateway.dicom.InstanceHeaderReader;
 import dev.dicomgateway.dicom.UnreadableDataSetException;
@@ -19,7 +20,7 @@ public final class PassthroughDeidentifier implements Deidentifier {
     }
 
     @Override
-    public DeidentifiedInstance deidentify(Path received, Path output, String callingAeTitle)
+    public DeidentifiedInstance deidentify(Path received, DataSetLayout layout, Path output, String callingAeTitle)
             throws IOException, UnreadableDataSetException {
         InstanceHeader header = reader.read(received);
         return new DeidentifiedInstance(received, header, header.patientId(), header.studyInstanceUid(),

@@ -2,6 +2,7 @@ package dev.dicomgateway.deidentify;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.DicomOutputStream;
@@ -11,6 +12,7 @@ import dev.dicomgateway.dicom.DataSetLayout;
 import dev.dicomgateway.dicom.FileMetaInformation;
 import dev.dicomgateway.dicom.InstanceHeader;
 import dev.dicomgateway.dicom.InstanceHeaderReader;
+import dev.dicomgateway.dicom.PixelDataGroup;
 import dev.dicomgateway.dicom.UnreadableDataSetException;
 import dev.dicomgateway.dicom.Uids;
 import java.io.BufferedInputStream;
@@ -27,7 +29,8 @@ import java.time.Clock;
 /**
  * De-identifies by the PS3.15 profile while streaming: PixelMed parses only the bytes before the pixel data, the
  * de-identified header is written, and the pixel data group is copied from the received file unchanged (kernel to
- * kernel), so an instance of any size needs a few megabytes of heap. Deflated data sets, whose bytes cannot be
+ * kernel), so an instance of any size needs a few megabytes of heap. Nothing after the pixel data is staged
+ * (padding, digital signatures, retired or private elements there). Deflated data sets, whose bytes cannot be
  * located without inflating them, are parsed and rewritten whole (they are small by nature: SR, documents).
  */
 public final class ProfileDeidentifier implements Deidentifier {
@@ -59,9 +62,8 @@ public final class ProfileDeidentifier implements Deidentifier {
     }
 
     @Override
-    public DeidentifiedInstance deidentify(Path received, Path output, String callingAeTitle)
+    public DeidentifiedInstance deidentify(Path received, DataSetLayout layout, Path output, String callingAeTitle)
             throws IOException, UnreadableDataSetException {
-        DataSetLayout layout = DataSetLayout.scan(received);
         AttributeList list = readHeader(received, layout);
         InstanceHeader original = InstanceHeaderReader.header(list);
         String issuer = Attribute.getSingleStringValueOrDefault(list, TagFromName.IssuerOfPatientID,
@@ -91,12 +93,13 @@ public final class ProfileDeidentifier implements Deidentifier {
         try {
             if (layout.deflated()) {
                 list.read(received.toString());
+                dropAfterPixelData(list);
                 return list;
             }
             try (FileChannel channel = FileChannel.open(received, StandardOpenOption.READ)) {
                 channel.position(layout.dataSetOffset());
                 InputStream header = new BufferedInputStream(
-                        new BoundedInputStream(Channels.newInputStream(channel), layout.bulkStart() - layout.dataSetOffset()), BUFFER);
+                        new BoundedInputStream(Channels.newInputStream(channel), layout.headerEnd() - layout.dataSetOffset()), BUFFER);
                 list.read(new DicomInputStream(header, layout.transferSyntaxUid(), false));
             }
             return list;
@@ -104,6 +107,19 @@ public final class ProfileDeidentifier implements Deidentifier {
             throw new UnreadableDataSetException("data set cannot be parsed: " + e.getClass().getSimpleName(), e);
         } catch (IOException e) {
             throw new UnreadableDataSetException("data set is truncated or malformed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * A deflated data set is parsed whole: remove what follows its pixel data, as the copy of a plain one leaves it
+     * behind (padding, signatures, retired 7FE0 elements, private groups above 7FE0).
+     */
+    private static void dropAfterPixelData(AttributeList list) {
+        for (AttributeTag tag : new java.util.ArrayList<>(list.keySet())) {
+            int value = tag.getGroup() << 16 | tag.getElement();
+            if (Integer.compareUnsigned(value, 0x7FE00000) >= 0 && !PixelDataGroup.isPermitted(value)) {
+                list.remove(tag);
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.spool.BatchManifest;
 import dev.dicomgateway.spool.BatchState;
 import dev.dicomgateway.spool.DurableFiles;
+import dev.dicomgateway.spool.FatalErrors;
 import dev.dicomgateway.spool.Spool;
 import dev.dicomgateway.spool.SpoolLayout;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +41,10 @@ public final class DeliveryEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
     private static final Duration TICK = Duration.ofMillis(250);
     private static final Duration QUEUED_POLL = Duration.ofSeconds(1);
+    /** A tick that has not completed for this long means the scheduler is stuck or gone: /readyz says so. */
+    private static final Duration STALLED_AFTER = Duration.ofSeconds(60);
+    /** Unexpected exceptions (bugs, not outages) in one batch's steps before it goes to failed/. */
+    static final int MAX_UNEXPECTED_FAILURES = 5;
 
     private final GatewayConfig config;
     private final Spool spool;
@@ -53,6 +59,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
     private volatile long failedCount;
+    private volatile long lastTickNanos = System.nanoTime();
+    private volatile String fatalError;
     private Instant lastPurge = Instant.EPOCH;
 
     public DeliveryEngine(GatewayConfig config, Spool spool, Destinations destinations, Clock clock, MeterRegistry registry) {
@@ -75,7 +83,26 @@ public final class DeliveryEngine implements AutoCloseable {
         emptyTrash();
         purgeOldManifests();
         scan();
+        lastTickNanos = System.nanoTime();
         scheduler.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Why the engine is not working, if it is not: stopped, stopped by an error of the virtual machine, or a tick
+     * that has not completed for a minute. /readyz reports it.
+     */
+    public Optional<String> problem() {
+        if (fatalError != null) {
+            return Optional.of("delivery stopped: " + fatalError);
+        }
+        if (scheduler.isShutdown()) {
+            return Optional.of("delivery stopped");
+        }
+        long idleSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - lastTickNanos);
+        if (idleSeconds > STALLED_AFTER.toSeconds()) {
+            return Optional.of("delivery scheduler has not completed a cycle for " + idleSeconds + " s");
+        }
+        return Optional.empty();
     }
 
     private void tick() {
@@ -95,8 +122,20 @@ public final class DeliveryEngine implements AutoCloseable {
                         inFlight.add(m.batchId);
                         workers.execute(() -> deliver(m.batchId));
                     });
-        } catch (IOException | RuntimeException e) {
-            LOG.error("delivery tick failed; retrying at the next tick", e);
+            lastTickNanos = System.nanoTime();
+        } catch (Throwable e) { // an exception escaping here would silently cancel every later tick
+            LOG.error("delivery tick failed; retrying at the next tick: {}", FatalErrors.describe(e));
+            LOG.debug("delivery tick failure", e);
+            recordIfFatal(e);
+        }
+    }
+
+    private void recordIfFatal(Throwable e) {
+        try {
+            FatalErrors.rethrowIfFatal(e);
+        } catch (VirtualMachineError fatal) {
+            fatalError = FatalErrors.describe(fatal);
+            throw fatal;
         }
     }
 
@@ -107,7 +146,13 @@ public final class DeliveryEngine implements AutoCloseable {
                 String id = batch.getFileName().toString();
                 Path manifestFile = batch.resolve(BatchManifest.FILE_NAME);
                 if (!pending.containsKey(id) && Files.exists(manifestFile)) {
-                    BatchManifest manifest = BatchManifest.read(manifestFile);
+                    BatchManifest manifest;
+                    try {
+                        manifest = BatchManifest.read(manifestFile);
+                    } catch (IOException | RuntimeException e) {
+                        spool.sealer().setAside(batch, "its manifest cannot be read: " + FatalErrors.describe(e));
+                        continue;
+                    }
                     pending.put(id, manifest);
                     if (manifest.state != BatchState.SEALED || Files.exists(batch.resolve(BatchDelivery.PACKAGE + ".part"))) {
                         LOG.info("resuming batch {} at {} (attempt {})", id, manifest.state, manifest.attempts + 1);
@@ -141,15 +186,31 @@ public final class DeliveryEngine implements AutoCloseable {
             }
             finish(batch, manifest);
         } catch (PermanentDeliveryException e) {
-            fail(batch, manifest, e.getMessage());
+            fail(batch, manifest, FatalErrors.shorten(e.getMessage()));
         } catch (DeliveryException | IOException e) { // TransientDeliveryException, or the spool's own disk
             transientFailure(batch, manifest, e);
         } catch (RuntimeException e) {
-            LOG.error("batch {} failed unexpectedly in state {}; will retry", batchId, manifest.state, e);
-            transientFailure(batch, manifest, new IOException(e.toString(), e));
+            unexpectedFailure(batch, manifest, e);
+        } catch (Throwable e) { // StackOverflowError and other errors from this batch's data: it would fail again
+            fail(batch, manifest, "cannot be processed in state " + manifest.state + ": " + FatalErrors.describe(e));
+            recordIfFatal(e);
         } finally {
             inFlight.remove(batchId);
         }
+    }
+
+    /** A bug or a malformed staged file, not an outage: retried a few times, then failed/, never forever. */
+    private void unexpectedFailure(Path batch, BatchManifest manifest, RuntimeException e) {
+        manifest.unexpectedFailures++;
+        if (manifest.unexpectedFailures == 1) {
+            LOG.error("batch {} failed unexpectedly in state {}", manifest.batchId, manifest.state, e);
+        }
+        if (manifest.unexpectedFailures >= MAX_UNEXPECTED_FAILURES) {
+            fail(batch, manifest, "failed unexpectedly " + manifest.unexpectedFailures + " times in state "
+                    + manifest.state + ": " + FatalErrors.describe(e));
+            return;
+        }
+        transientFailure(batch, manifest, new IOException(FatalErrors.describe(e), e));
     }
 
     private String destinationOf(BatchManifest manifest) {
@@ -160,7 +221,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private void transientFailure(Path batch, BatchManifest manifest, Exception e) {
         metrics.attempt(destinationOf(manifest), "transient");
         manifest.attempts++;
-        manifest.lastError = e.getMessage();
+        manifest.lastError = FatalErrors.shorten(e.getMessage());
         if (retries.exhausted(manifest.attempts)) {
             fail(batch, manifest, "gave up after " + manifest.attempts + " attempts (retry.maxAttempts): " + e.getMessage());
             return;
@@ -176,7 +237,7 @@ public final class DeliveryEngine implements AutoCloseable {
         }
         pending.put(manifest.batchId, manifest);
         LOG.warn("batch {} {} failed (attempt {}), retry in {} s: {}", manifest.batchId, manifest.state,
-                manifest.attempts, delay.toSeconds(), e.getMessage());
+                manifest.attempts, delay.toSeconds(), manifest.lastError);
     }
 
     private void fail(Path batch, BatchManifest manifest, String reason) {

@@ -81,6 +81,15 @@ public final class MetadataRows {
     }
 
     /** The first value of the attribute {@code tag} of a Part 10 file, as text; null when absent or unreadable. */
+    /**
+     * A row that cannot be written as JSON (nested beyond what the JSON writer allows) will never be written: the
+     * batch fails permanently instead of being retried as if the disk were at fault.
+     */
+    public static PermanentDeliveryException unwritable(String batchId, com.fasterxml.jackson.core.JsonProcessingException e) {
+        return new PermanentDeliveryException("a metadata row of batch " + batchId + " cannot be written as JSON ("
+                + dev.dicomgateway.spool.FatalErrors.describe(e) + "); the staged instance is malformed", e);
+    }
+
     static String firstValue(Path file, String tag) throws IOException {
         try {
             return firstValue(DicomJson.read(file).get(tag));

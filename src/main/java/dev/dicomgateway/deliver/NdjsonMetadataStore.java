@@ -2,6 +2,7 @@ package dev.dicomgateway.deliver;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dicomgateway.spool.DurableFiles;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,6 +34,8 @@ public final class NdjsonMetadataStore implements MetadataStore {
                 out.write('\n');
             }));
             return Progress.STORED;
+        } catch (JsonProcessingException e) {
+            throw MetadataRows.unwritable(batchId, e);
         } catch (IOException e) {
             throw new TransientDeliveryException("cannot write metadata to " + directory + ": " + e.getMessage()
                     + " (metadata.local.dir; the service user needs write access and free space)", e);

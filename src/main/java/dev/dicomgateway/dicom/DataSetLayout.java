@@ -1,193 +1,126 @@
 package dev.dicomgateway.dicom;
 
+import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Set;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipException;
 
 /**
- * Where the parts of a Part 10 file lie, found by walking its top-level elements without reading their values:
- * the data set's start, its transfer syntax, and the byte range of the pixel data group (7FE0,xxxx). That range is
- * what the de-identifier copies verbatim, so bulk data never passes through the heap.
+ * Where the parts of a Part 10 file lie, found by {@link #read} — the one gate every received or imported instance
+ * passes before anything parses it in memory: the whole data set is walked by the bounded {@link DataSetReader}
+ * (past the pixel data, to its last byte; a deflated one inflated to exactly its end), and whatever it cannot account
+ * for refuses the instance. What the layout names is what the de-identifier needs: the attributes before the pixel
+ * data (parsed), the pixel data itself (copied verbatim, never through the heap), and what follows (dropped).
  *
- * @param sourceAeTitle  (0002,0016) of the file meta group: the calling AE title that sent the instance, or ""
- * @param dataSetOffset  first byte after the file meta group
- * @param bulkStart      first byte of the first top-level element of group 7FE0 (or the end of the data set)
- * @param bulkEnd        first byte after the last top-level element of group 7FE0
- * @param fileLength     length of the file
+ * @param sourceAeTitle (0002,0016) of the file meta group: the calling AE title that sent the instance, or ""
+ * @param dataSetOffset first byte after the file meta group
+ * @param headerEnd     first byte of the first top-level element at or after (7FE0,0000), or the end of the data set
+ * @param bulkStart     first byte of the top-level pixel data elements ({@link PixelDataGroup}), else {@code headerEnd}
+ * @param bulkEnd       first byte after them: everything from here to the end follows the pixel data
+ * @param fileLength    length of the file
  */
-public record DataSetLayout(String transferSyntaxUid, String sourceAeTitle, long dataSetOffset, long bulkStart,
-                            long bulkEnd, long fileLength) {
-
-    private static final Set<String> LONG_LENGTH_VRS = Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC",
-            "UN", "UR", "UT", "UV");
-    private static final long UNDEFINED = 0xFFFFFFFFL;
-    private static final int PIXEL_GROUP = 0x7FE0;
-    private static final int ITEM = 0xFFFEE000;
-    private static final int ITEM_DELIMITER = 0xFFFEE00D;
-    private static final int SEQUENCE_DELIMITER = 0xFFFEE0DD;
+public record DataSetLayout(String transferSyntaxUid, String sourceAeTitle, long dataSetOffset, long headerEnd,
+                            long bulkStart, long bulkEnd, long fileLength) {
 
     /** True when the data set is deflated (its bytes cannot be located without inflating it). */
     public boolean deflated() {
         return TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
     }
 
-    /** Scans {@code file}; a structure that does not add up is an {@link UnreadableDataSetException}. */
-    public static DataSetLayout scan(Path file) throws IOException, UnreadableDataSetException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return new Scanner(channel).scan();
-        } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
-            throw new UnreadableDataSetException("data set structure is malformed", e);
+    /** True when elements follow the pixel data (they are not staged by the de-identifier). */
+    public boolean hasTrailingElements() {
+        return bulkEnd < fileLength;
+    }
+
+    /** Checks {@code file} within {@code limits}; anything it cannot account for is an {@link UnreadableDataSetException}. */
+    public static DataSetLayout read(Path file, DataSetLimits limits) throws IOException, UnreadableDataSetException {
+        long size = Files.size(file);
+        FileMetaGroup meta = FileMetaGroup.read(file);
+        if (TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.equals(meta.transferSyntaxUid())) {
+            checkDeflated(file, meta, limits);
+            return new DataSetLayout(meta.transferSyntaxUid(), meta.sourceAeTitle(), meta.dataSetOffset(), size,
+                    size, size, size);
+        }
+        return walk(file, meta, size, limits);
+    }
+
+    private static DataSetLayout walk(Path file, FileMetaGroup meta, long size, DataSetLimits limits)
+            throws IOException, UnreadableDataSetException {
+        long base = meta.dataSetOffset();
+        long headerEnd = -1;
+        long bulkStart = -1;
+        long bulkEnd = -1;
+        try (InputStream in = Files.newInputStream(file)) {
+            in.skipNBytes(base);
+            DataSetReader reader = new DataSetReader(in, meta.transferSyntaxUid(), size - base, limits, false);
+            DataSetReader.Event event;
+            while ((event = reader.next()) != DataSetReader.Event.END) {
+                if (event != DataSetReader.Event.ELEMENT || reader.depth() != 0) {
+                    continue;
+                }
+                int tag = reader.tag();
+                long offset = base + reader.offset();
+                if (headerEnd < 0 && Integer.compareUnsigned(tag, 0x7FE00000) >= 0) {
+                    headerEnd = offset;
+                }
+                boolean pixel = PixelDataGroup.isPermitted(tag);
+                if ((tag >>> 16) == 0x7FE0 && (tag & 0xFFFF) != 0 && (tag & 0xFFFF) < 0x0010 && !pixel) {
+                    throw new UnreadableDataSetException(String.format("unknown pixel data element (7FE0,%04X) at byte %d",
+                            tag & 0xFFFF, reader.offset()), null);
+                }
+                if (pixel && bulkStart < 0) {
+                    bulkStart = offset;
+                } else if (!pixel && bulkStart >= 0 && bulkEnd < 0) {
+                    bulkEnd = offset;
+                }
+            }
+        }
+        if (headerEnd < 0) {
+            headerEnd = size;
+        }
+        if (bulkStart < 0) {
+            bulkStart = headerEnd;
+            bulkEnd = headerEnd;
+        } else if (bulkEnd < 0) {
+            bulkEnd = size;
+        }
+        return new DataSetLayout(meta.transferSyntaxUid(), meta.sourceAeTitle(), base, headerEnd, bulkStart, bulkEnd, size);
+    }
+
+    private static boolean padByte(Path file) throws IOException {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+            channel.read(last, channel.size() - 1);
+            return last.get(0) == 0;
         }
     }
 
-    private static final class Scanner {
-        private final FileChannel channel;
-        private final long size;
-        private final ByteBuffer header = ByteBuffer.allocate(12);
-
-        Scanner(FileChannel channel) throws IOException {
-            this.channel = channel;
-            this.size = channel.size();
-        }
-
-        DataSetLayout scan() throws IOException, UnreadableDataSetException {
-            if (size < 132 || !"DICM".equals(new String(bytes(128, 4), StandardCharsets.US_ASCII))) {
-                throw new UnreadableDataSetException("not a Part 10 file", null);
+    /** Inflates the data set and walks it: it must end exactly where the deflate stream ends, and that at the file's end. */
+    private static void checkDeflated(Path file, FileMetaGroup meta, DataSetLimits limits)
+            throws IOException, UnreadableDataSetException {
+        Inflater inflater = new Inflater(true);
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            raw.skipNBytes(meta.dataSetOffset());
+            InflaterInputStream inflated = new InflaterInputStream(raw, inflater, 1 << 16);
+            DataSetReader reader = new DataSetReader(inflated, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, -1, limits, true);
+            while (reader.next() != DataSetReader.Event.END) {
+                // the walk is the check
             }
-            long position = 132;
-            String transferSyntax = null;
-            String sourceAe = "";
-            while (position + 8 <= size) {
-                ByteBuffer b = read(position, 8).order(ByteOrder.LITTLE_ENDIAN);
-                int group = b.getShort(0) & 0xFFFF;
-                if (group != 0x0002) {
-                    break;
-                }
-                int element = b.getShort(2) & 0xFFFF;
-                String vr = new String(new byte[] {b.get(4), b.get(5)}, StandardCharsets.US_ASCII);
-                long length;
-                long valueStart;
-                if (LONG_LENGTH_VRS.contains(vr)) {
-                    length = read(position + 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt(0) & 0xFFFFFFFFL;
-                    valueStart = position + 12;
-                } else {
-                    length = b.getShort(6) & 0xFFFF;
-                    valueStart = position + 8;
-                }
-                if (element == 0x0010) {
-                    transferSyntax = Uids.trimPadding(new String(bytes(valueStart, (int) length), StandardCharsets.US_ASCII));
-                } else if (element == 0x0016) {
-                    sourceAe = new String(bytes(valueStart, (int) length), StandardCharsets.US_ASCII).trim();
-                }
-                position = valueStart + length;
+            // what follows the deflate stream: nothing, or the one NUL that pads it to an even length (PS3.5 A.5)
+            long left = inflater.getRemaining() + raw.skip(2);
+            boolean padOnly = left == 0 || left == 1 && padByte(file);
+            if (!inflater.finished() || !padOnly) {
+                throw new UnreadableDataSetException("deflated data set does not end where its deflate stream ends", null);
             }
-            if (transferSyntax == null) {
-                throw new UnreadableDataSetException("file meta information has no transfer syntax", null);
-            }
-            long dataSetOffset = position;
-            if (TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntax)) {
-                return new DataSetLayout(transferSyntax, sourceAe, dataSetOffset, size, size, size);
-            }
-            boolean explicit = !TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntax);
-            ByteOrder order = TransferSyntax.EXPLICIT_VR_BIG_ENDIAN.equals(transferSyntax) ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-            long bulkStart = -1;
-            while (position < size) {
-                Element e = element(position, explicit, order);
-                if (e.group() >= PIXEL_GROUP && bulkStart < 0) {
-                    bulkStart = position;
-                }
-                if (e.group() > PIXEL_GROUP) {
-                    return new DataSetLayout(transferSyntax, sourceAe, dataSetOffset, bulkStart, position, size);
-                }
-                position = skipValue(e, explicit, order);
-            }
-            if (position != size) {
-                throw new UnreadableDataSetException("data set ends inside an element", null);
-            }
-            return new DataSetLayout(transferSyntax, sourceAe, dataSetOffset, bulkStart < 0 ? size : bulkStart, size, size);
-        }
-
-        private record Element(int tag, String vr, long length, long valueStart) {
-            int group() {
-                return tag >>> 16;
-            }
-        }
-
-        private Element element(long position, boolean explicit, ByteOrder order) throws IOException, UnreadableDataSetException {
-            ByteBuffer b = read(position, 8).order(order);
-            int tag = (b.getShort(0) & 0xFFFF) << 16 | (b.getShort(2) & 0xFFFF);
-            boolean delimiterOrItem = (tag >>> 16) == 0xFFFE;
-            if (!explicit || delimiterOrItem) {
-                return new Element(tag, null, b.getInt(4) & 0xFFFFFFFFL, position + 8);
-            }
-            String vr = new String(new byte[] {b.get(4), b.get(5)}, StandardCharsets.US_ASCII);
-            if (LONG_LENGTH_VRS.contains(vr)) {
-                return new Element(tag, vr, read(position + 8, 4).order(order).getInt(0) & 0xFFFFFFFFL, position + 12);
-            }
-            return new Element(tag, vr, b.getShort(6) & 0xFFFF, position + 8);
-        }
-
-        /** The position after the element's value, walking undefined-length sequences and encapsulated pixel data. */
-        private long skipValue(Element e, boolean explicit, ByteOrder order) throws IOException, UnreadableDataSetException {
-            if (e.length() != UNDEFINED) {
-                long end = e.valueStart() + e.length();
-                if (end > size) {
-                    throw new UnreadableDataSetException("element value runs past the end of the data set", null);
-                }
-                return end;
-            }
-            // undefined length: a sequence, encapsulated pixel data, or UN holding an implicit VR little endian sequence
-            boolean nestedExplicit = explicit && !"UN".equals(e.vr());
-            ByteOrder nestedOrder = "UN".equals(e.vr()) ? ByteOrder.LITTLE_ENDIAN : order;
-            long position = e.valueStart();
-            while (true) {
-                Element item = element(position, nestedExplicit, nestedOrder);
-                if (item.tag() == SEQUENCE_DELIMITER) {
-                    return item.valueStart();
-                }
-                if (item.tag() != ITEM) {
-                    throw new UnreadableDataSetException("sequence holds something other than items", null);
-                }
-                if (item.length() != UNDEFINED) {
-                    position = item.valueStart() + item.length();
-                    continue;
-                }
-                position = item.valueStart();
-                while (true) {
-                    Element nested = element(position, nestedExplicit, nestedOrder);
-                    if (nested.tag() == ITEM_DELIMITER) {
-                        position = nested.valueStart();
-                        break;
-                    }
-                    position = skipValue(nested, nestedExplicit, nestedOrder);
-                }
-            }
-        }
-
-        private byte[] bytes(long position, int length) throws IOException, UnreadableDataSetException {
-            ByteBuffer buffer = read(position, length);
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.get(bytes);
-            return bytes;
-        }
-
-        private ByteBuffer read(long position, int length) throws IOException, UnreadableDataSetException {
-            if (position + length > size || length < 0) {
-                throw new UnreadableDataSetException("data set is truncated", null);
-            }
-            ByteBuffer buffer = length <= header.capacity() ? header.clear().limit(length) : ByteBuffer.allocate(length);
-            buffer.order(ByteOrder.LITTLE_ENDIAN);
-            while (buffer.hasRemaining()) {
-                if (channel.read(buffer, position + buffer.position()) < 0) {
-                    throw new UnreadableDataSetException("data set is truncated", null);
-                }
-            }
-            return buffer.flip();
+        } catch (ZipException | EOFException e) {
+            throw new UnreadableDataSetException("deflate stream is corrupt or truncated", e);
+        } finally {
+            inflater.end();
         }
     }
 }

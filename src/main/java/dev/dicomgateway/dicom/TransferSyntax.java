@@ -3,6 +3,7 @@ package dev.dicomgateway.dicom;
 /** Which transfer syntaxes the gateway can store as received. */
 public final class TransferSyntax {
     public static final String IMPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2";
+    public static final String EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
     public static final String DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1.99";
     public static final String EXPLICIT_VR_BIG_ENDIAN = "1.2.840.10008.1.2.2";
 

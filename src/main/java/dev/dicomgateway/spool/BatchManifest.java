@@ -38,6 +38,8 @@ public final class BatchManifest {
     public List<Instance> instances = new ArrayList<>();
     public List<StoredObject> objects = new ArrayList<>();
     public int attempts;
+    /** Attempts that ended in an unexpected exception (not an outage); a few of them send the batch to failed/. */
+    public int unexpectedFailures;
     public String nextAttemptAt;
     public String lastError;
     public String failedReason;

@@ -59,10 +59,10 @@ public final class FolderImport {
     private String importFile(Path file) throws IOException {
         InstanceHeader header;
         try {
-            DataSetLayout.scan(file);
+            DataSetLayout.read(file, spool.limits());
             header = reader.read(file);
         } catch (UnreadableDataSetException e) {
-            return "not a DICOM Part 10 file";
+            return "not a DICOM Part 10 file or refused (" + e.getMessage() + ")";
         }
         Path copy = spool.layout().temporary().resolve("import-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".part");
         try {

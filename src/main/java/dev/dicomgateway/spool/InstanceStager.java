@@ -2,6 +2,8 @@ package dev.dicomgateway.spool;
 
 import dev.dicomgateway.deidentify.DeidentifiedInstance;
 import dev.dicomgateway.deidentify.Deidentifier;
+import dev.dicomgateway.dicom.DataSetLayout;
+import dev.dicomgateway.dicom.DataSetLimits;
 import dev.dicomgateway.dicom.InstanceHeader;
 import dev.dicomgateway.dicom.UnreadableDataSetException;
 import dev.dicomgateway.dicom.Uids;
@@ -36,10 +38,11 @@ public final class InstanceStager implements InstanceSink {
     private final StudyLocks locks;
     private final SpoolUsage usage;
     private final long maxBytes;
+    private final DataSetLimits limits;
 
     InstanceStager(SpoolLayout layout, String collection, DiskSpace diskSpace, Deidentifier deidentifier,
                    MeterRegistry registry, Clock clock, StudyCompletionTracker tracker, StudyLocks locks,
-                   SpoolUsage usage, long maxBytes) {
+                   SpoolUsage usage, long maxBytes, DataSetLimits limits) {
         this.layout = layout;
         this.collection = collection;
         this.diskSpace = diskSpace;
@@ -50,6 +53,7 @@ public final class InstanceStager implements InstanceSink {
         this.locks = locks;
         this.usage = usage;
         this.maxBytes = maxBytes;
+        this.limits = limits;
         for (String reason : new String[] {"burned_in_annotation", "sop_class"}) {
             quarantined(reason).increment(0);
         }
@@ -79,7 +83,9 @@ public final class InstanceStager implements InstanceSink {
         try {
             DeidentifiedInstance prepared;
             try {
-                prepared = deidentifier.deidentify(instance.file(), output, instance.callingAeTitle());
+                // the one gate: nothing parses a data set, here or downstream, that this walk did not accept
+                DataSetLayout layout = DataSetLayout.read(instance.file(), limits);
+                prepared = deidentifier.deidentify(instance.file(), layout, output, instance.callingAeTitle());
             } catch (UnreadableDataSetException e) {
                 return StoreOutcome.refused(Status.CANNOT_UNDERSTAND, "unparseable", e.getMessage());
             }

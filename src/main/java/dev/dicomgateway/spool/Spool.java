@@ -2,6 +2,7 @@ package dev.dicomgateway.spool;
 
 import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.deidentify.Deidentifier;
+import dev.dicomgateway.dicom.DataSetLimits;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -17,14 +18,16 @@ public final class Spool {
     private final StudySealer sealer;
     private final StudyCompletionTracker tracker;
     private final SpoolUsage usage;
+    private final DataSetLimits limits;
 
     private Spool(SpoolLayout layout, InstanceStager stager, StudySealer sealer, StudyCompletionTracker tracker,
-                  SpoolUsage usage) {
+                  SpoolUsage usage, DataSetLimits limits) {
         this.layout = layout;
         this.stager = stager;
         this.sealer = sealer;
         this.tracker = tracker;
         this.usage = usage;
+        this.limits = limits;
     }
 
     /** Opens the spool on {@code layout} (created and swept by the caller) and rebuilds its state from the disk. */
@@ -34,14 +37,24 @@ public final class Spool {
         StudyLocks locks = new StudyLocks();
         SpoolUsage usage = new SpoolUsage();
         InstanceStager stager = new InstanceStager(layout, config.collection(), diskSpace, deidentifier, registry, clock,
-                tracker, locks, usage, config.spool().maxBytes());
+                tracker, locks, usage, config.spool().maxBytes(), limits(config.dicom()));
         StudySealer sealer = new StudySealer(layout, tracker, locks, clock, usage, registry);
         sealer.recover(); // also counts the spool's bytes, in the same walk
         Gauge.builder("dicom.gateway.spool.bytes", usage, SpoolUsage::bytes)
                 .description("Bytes of undelivered data in the spool (open studies, batches, failed batches)").register(registry);
         Gauge.builder("dicom.gateway.studies.open", tracker, t -> t.openStudies().size())
                 .description("Studies receiving instances, not yet sealed").register(registry);
-        return new Spool(layout, stager, sealer, tracker, usage);
+        return new Spool(layout, stager, sealer, tracker, usage, limits(config.dicom()));
+    }
+
+    /** The limits every instance is checked against before it is parsed (the dicom.max* keys). */
+    public static DataSetLimits limits(GatewayConfig.Dicom dicom) {
+        return new DataSetLimits(dicom.maxSequenceDepth(), dicom.maxHeaderBytes(), dicom.maxValuesPerElement());
+    }
+
+    /** The limits this spool's instances are checked against. */
+    public DataSetLimits limits() {
+        return limits;
     }
 
     public SpoolLayout layout() {

@@ -1,6 +1,6 @@
 package dev.dicomgateway.spool;
 
-import dev.dicomgateway.dicom.DataSetLayout;
+import dev.dicomgateway.dicom.FileMetaGroup;
 import dev.dicomgateway.dicom.UnreadableDataSetException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -59,9 +59,15 @@ public final class StudySealer {
         List<String> batches = new ArrayList<>();
         for (StudyKey study : tracker.complete(now)) {
             boolean forced = tracker.forcedByMaxOpen(study, now);
-            String batch = seal(study, forced);
-            if (batch != null) {
-                batches.add(batch);
+            try {
+                String batch = seal(study, forced);
+                if (batch != null) {
+                    batches.add(batch);
+                }
+            } catch (Throwable e) { // one study's trouble never stops the sealing of the others
+                LOG.error("cannot seal study {}/{}/{}: {}", study.collection(), study.entity(), study.item(),
+                        FatalErrors.describe(e));
+                FatalErrors.rethrowIfFatal(e);
             }
         }
         return batches;
@@ -131,7 +137,7 @@ public final class StudySealer {
 
     private static String sourceAe(Path file) throws IOException {
         try {
-            return DataSetLayout.scan(file).sourceAeTitle();
+            return FileMetaGroup.read(file).sourceAeTitle();
         } catch (UnreadableDataSetException e) {
             return "";
         }
@@ -146,8 +152,9 @@ public final class StudySealer {
             for (Path batch : batches) {
                 try {
                     recoverBatch(batch);
-                } catch (IOException | RuntimeException e) {
-                    LOG.error("cannot recover batch directory {}; left as it is for an operator: {}", batch, e.toString());
+                } catch (Throwable e) { // set aside; start-up goes on with the others
+                    FatalErrors.rethrowIfFatal(e);
+                    setAside(batch, "cannot be recovered at start-up: " + FatalErrors.describe(e));
                 }
             }
         }
@@ -183,6 +190,59 @@ public final class StudySealer {
         describe(batch, new StudyKey(fields[0], fields[1], fields[2]), Integer.parseInt(fields[3]), false)
                 .write(batch.resolve(BatchManifest.FILE_NAME));
         LOG.info("completed the seal of batch {} interrupted by a stop", batch.getFileName());
+    }
+
+    /**
+     * Moves a batch directory that cannot be worked on (its manifest unreadable, its seal record garbled) to failed/,
+     * with a new manifest describing the files it holds and {@code reason}; an unreadable manifest is kept beside it
+     * as manifest.json.unreadable. `status` then shows it, and `retry` puts it back once an operator has looked.
+     */
+    public void setAside(Path batch, String reason) {
+        String name = batch.getFileName().toString();
+        try {
+            Path manifestFile = batch.resolve(BatchManifest.FILE_NAME);
+            if (Files.exists(manifestFile)) {
+                Files.move(manifestFile, batch.resolve(BatchManifest.FILE_NAME + ".unreadable"),
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
+            String[] parts = name.split("_");
+            StudyKey study = new StudyKey(collectionOf(batch), parts[0], parts.length > 1 ? parts[1] : "");
+            int part = parts.length > 2 && parts[2].matches("p[0-9]{1,9}") ? Integer.parseInt(parts[2].substring(1)) : 1;
+            BatchManifest manifest = Files.isDirectory(batch.resolve(FILES))
+                    ? describe(batch, study, part, false) : describeEmpty(name, study, part);
+            manifest.failedReason = reason;
+            manifest.write(manifestFile);
+            Files.move(batch, layout.failed().resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            DurableFiles.syncDirectory(layout.failed());
+            DurableFiles.syncDirectory(batch.getParent());
+            LOG.error("batch {} set aside in {}: {} (look at it, then: dicom-gateway retry {})", name, layout.failed(),
+                    reason, name);
+        } catch (Throwable e) {
+            FatalErrors.rethrowIfFatal(e);
+            LOG.error("batch {} {}; it cannot be moved to failed/ either ({}) and stays where it is", name, reason,
+                    FatalErrors.describe(e));
+        }
+    }
+
+    private String collectionOf(Path batch) {
+        try {
+            String key = Files.readString(batch.resolve(STUDY_KEY), StandardCharsets.UTF_8);
+            String first = key.split("\n", 2)[0].trim();
+            return first.isEmpty() ? "unknown" : first;
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private BatchManifest describeEmpty(String name, StudyKey study, int part) {
+        BatchManifest manifest = new BatchManifest();
+        manifest.batchId = name;
+        manifest.collection = study.collection();
+        manifest.entity = study.entity();
+        manifest.item = study.item();
+        manifest.part = part;
+        manifest.sealedAt = clock.instant().toString();
+        return manifest;
     }
 
     /** Registers every study in incoming/ with the times of its files; returns the bytes those files hold. */

@@ -107,6 +107,8 @@ public final class BigQueryMetadataStore implements MetadataStore {
     public Progress write(String batchId, MetadataRowSource rows) throws DeliveryException {
         try {
             return running().write(batchId, out -> rows.forEach(row -> TableRows.writeLine(row, out)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw dev.dicomgateway.deliver.MetadataRows.unwritable(batchId, e);
         } catch (IOException e) {
             throw new TransientDeliveryException("cannot queue the metadata rows of batch " + batchId + " under "
                     + config.spool().dir() + ": " + e.getMessage(), e);
