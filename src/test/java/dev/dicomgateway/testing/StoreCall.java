@@ -23,8 +23,13 @@ public final class StoreCall {
 
     /** Associates with one context for CT Image Storage in {@code transferSyntax}; the caller closes it. */
     public static RawScu associate(int port, String transferSyntax) throws IOException {
+        return associate(port, RawScu.CT_IMAGE_STORAGE, transferSyntax);
+    }
+
+    /** Associates with one context (id 1) for {@code sopClassUid} in {@code transferSyntax}; the caller closes it. */
+    public static RawScu associate(int port, String sopClassUid, String transferSyntax) throws IOException {
         RawScu scu = RawScu.connect(port);
-        scu.send(RawScu.associateRequest(TestGateway.AE_TITLE, "STORECALL", RawScu.CT_IMAGE_STORAGE, transferSyntax));
+        scu.send(RawScu.associateRequest(TestGateway.AE_TITLE, "STORECALL", sopClassUid, transferSyntax));
         RawScu.Pdu answer = scu.read();
         if (answer.type() != 0x02) {
             scu.close();
@@ -33,9 +38,15 @@ public final class StoreCall {
         return scu;
     }
 
-    /** Sends one C-STORE of {@code dataSet} and reads its response. */
+    /** Sends one C-STORE of a CT {@code dataSet} and reads its response. */
     public static Answer store(RawScu scu, int messageId, String sopInstanceUid, byte[] dataSet) throws IOException {
-        scu.send(RawScu.pData(true, true, RawScu.storeCommand(messageId, RawScu.CT_IMAGE_STORAGE, sopInstanceUid)));
+        return store(scu, messageId, RawScu.CT_IMAGE_STORAGE, sopInstanceUid, dataSet);
+    }
+
+    /** Sends one C-STORE of {@code dataSet} and reads its response. */
+    public static Answer store(RawScu scu, int messageId, String sopClassUid, String sopInstanceUid, byte[] dataSet)
+            throws IOException {
+        scu.send(RawScu.pData(true, true, RawScu.storeCommand(messageId, sopClassUid, sopInstanceUid)));
         int offset = 0;
         do {
             int end = Math.min(dataSet.length, offset + FRAGMENT);
@@ -48,6 +59,17 @@ public final class StoreCall {
         }
         byte[] command = RawScu.pdvData(response.body());
         return new Answer(RawScu.status(command), errorComment(command));
+    }
+
+    /** Releases the association (A-RELEASE-RQ, waits for the A-RELEASE-RP) and closes it. */
+    public static void release(RawScu scu) throws IOException {
+        try (scu) {
+            scu.send(RawScu.releaseRequest());
+            RawScu.Pdu answer = scu.read();
+            if (answer.type() != 0x06) {
+                throw new IOException("expected an A-RELEASE-RP, received PDU type " + answer.type());
+            }
+        }
     }
 
     /** (0000,0902) Error Comment of a response command set (implicit VR little endian), or "". */
