@@ -48,6 +48,7 @@ final class Association implements Runnable {
     private final InstanceSink sink;
     private final ReceiveMetrics metrics;
 
+    private ReadDeadline deadline;
     private DataInputStream in;
     private OutputStream out;
     private AssociateRequest request;
@@ -79,8 +80,8 @@ final class Association implements Runnable {
         String outcome = "dropped";
         try {
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout(millis(settings.associationRequestTimeout()));
-            in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
+            deadline = new ReadDeadline(socket, settings.associationRequestTimeout());
+            in = new DataInputStream(new BufferedInputStream(deadline, 64 * 1024));
             out = socket.getOutputStream();
             Optional<AssociateReject> rejection = negotiate();
             if (rejection.isEmpty() && !limit.tryAcquire()) {
@@ -99,7 +100,7 @@ final class Association implements Runnable {
             answers.stream().filter(PresentationContextAnswer::accepted).forEach(answer -> accepted.put(answer.id(), answer));
             out.write(AssociateAccept.encode(request, answers, settings.maxPduLength()));
             out.flush();
-            socket.setSoTimeout(millis(settings.idleTimeout()));
+            deadline.extend(settings.idleTimeout());
             outcome = serve();
         } catch (SocketTimeoutException e) {
             outcome = request == null ? "request_timeout" : "idle_timeout";
@@ -168,6 +169,7 @@ final class Association implements Runnable {
             }
             in.readUnsignedByte();
             long length = in.readInt() & 0xFFFFFFFFL;
+            deadline.extend(settings.idleTimeout());
             switch (type) {
                 case PduType.P_DATA_TF -> {
                     if (length > MAX_DATA_PDU) {
@@ -363,9 +365,5 @@ final class Association implements Runnable {
         LOG.info("association id={} calling_ae={} called_ae={} peer={} instances={} failed={} bytes={} duration_ms={} outcome={}",
                 id, calling, called, socket.getRemoteSocketAddress(), instancesStored, instancesFailed, bytesReceived,
                 durationMillis, outcome);
-    }
-
-    private static int millis(java.time.Duration duration) {
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, duration.toMillis()));
     }
 }
