@@ -38,6 +38,8 @@ final class Association implements Runnable {
     private static final int MAX_REQUEST_PDU = 1 << 20;
     private static final int MAX_DATA_PDU = 16 << 20;
     private static final int MAX_COMMAND_SET = 64 << 10;
+    /** Data set bytes that count as progress for the idle timeout even before the data set is complete. */
+    private static final int PROGRESS_BYTES = 16 << 10;
 
     private final long id;
     private final Socket socket;
@@ -60,6 +62,7 @@ final class Association implements Runnable {
     private long instancesStored;
     private long instancesFailed;
     private long bytesReceived;
+    private long bytesSinceProgress;
 
     Association(long id, Socket socket, GatewayConfig.Dicom settings, AssociationAdmission admission,
                 AssociationLimit limit, PresentationContextPolicy policy, InstanceSink sink, ReceiveMetrics metrics) {
@@ -169,7 +172,6 @@ final class Association implements Runnable {
             }
             in.readUnsignedByte();
             long length = in.readInt() & 0xFFFFFFFFL;
-            deadline.extend(settings.idleTimeout());
             switch (type) {
                 case PduType.P_DATA_TF -> {
                     if (length > MAX_DATA_PDU) {
@@ -253,6 +255,7 @@ final class Association implements Runnable {
         CommandSet command = CommandSet.parse(commandBytes.toByteArray());
         commandBytes.reset();
         commandContext = -1;
+        progressed();
         onCommand(contextId, command);
     }
 
@@ -296,8 +299,12 @@ final class Association implements Runnable {
         }
         transfer.write(pduBuffer, offset, length);
         bytesReceived += length;
+        bytesSinceProgress += length;
         metrics.bytesReceived(length);
         if (!last) {
+            if (bytesSinceProgress >= PROGRESS_BYTES) {
+                progressed();
+            }
             return;
         }
         StoreTransfer finished = transfer;
@@ -326,6 +333,16 @@ final class Association implements Runnable {
             response.putText(CommandSet.ERROR_COMMENT, outcome.comment());
         }
         respond(contextId, response);
+        progressed(); // the time we spent staging is not the peer's idleness
+    }
+
+    /**
+     * Real progress restarts the idle timeout: a complete command, a complete data set or {@link #PROGRESS_BYTES} of
+     * one. Empty or one-byte P-DATA-TF PDUs do not, so a peer cannot hold a slot by dripping them.
+     */
+    private void progressed() {
+        bytesSinceProgress = 0;
+        deadline.extend(settings.idleTimeout());
     }
 
     private void respond(int contextId, CommandSet command) throws IOException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dicomgateway.Gateway;
+import dev.dicomgateway.testing.DataSets;
 import dev.dicomgateway.testing.Dcmtk;
 import dev.dicomgateway.testing.Drip;
 import dev.dicomgateway.testing.RawScu;
@@ -12,7 +13,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * whole data set, 16 KiB of one) within every dicom.idleTimeout.
  */
 class ProtocolDeadlinesTest {
+    private static final String STUDY = "1.2.3.4.5";
+    private static final String SERIES = "1.2.3.4.5.6";
     private static final Duration DRIP_INTERVAL = Duration.ofMillis(300);
 
     @TempDir
@@ -72,6 +77,59 @@ class ProtocolDeadlinesTest {
                 }
             }
         }
+    }
+
+    @Test
+    void emptyPDataPdusDoNotKeepAnAssociationAlive() throws Exception {
+        try (Gateway gateway = TestGateway.startPassthrough(spool, "DICOM_GATEWAY_DICOM_IDLETIMEOUT", "1s");
+             RawScu scu = RawScu.associated(gateway.dicomPort(), TestGateway.AE_TITLE, "EMPTYPDATA")) {
+            byte[] emptyPData = {0x04, 0, 0, 0, 0, 0};
+            assertAbortedAfterIdleTimeout(gateway, scu, i -> emptyPData);
+        }
+    }
+
+    @Test
+    void oneByteDataFragmentsDoNotKeepAnAssociationAlive() throws Exception {
+        try (Gateway gateway = TestGateway.startPassthrough(spool, "DICOM_GATEWAY_DICOM_IDLETIMEOUT", "1s");
+             RawScu scu = RawScu.associated(gateway.dicomPort(), TestGateway.AE_TITLE, "ONEBYTE")) {
+            byte[] dataSet = DataSets.ct("1.2.3.77", "P1", STUDY, SERIES, 1000);
+            scu.send(RawScu.pData(true, true, RawScu.storeCommand(1, RawScu.CT_IMAGE_STORAGE, "1.2.3.77")));
+            assertAbortedAfterIdleTimeout(gateway, scu,
+                    i -> i < dataSet.length ? RawScu.pData(false, false, new byte[] {dataSet[i]}) : null);
+            awaitCounted(gateway, "reason=\"incomplete\"} 1.0");
+        }
+    }
+
+    @Test
+    void aSlowTransferThatMakesProgressIsNotAborted() throws Exception {
+        try (Gateway gateway = TestGateway.startPassthrough(spool, "DICOM_GATEWAY_DICOM_IDLETIMEOUT", "1s");
+             RawScu scu = RawScu.associated(gateway.dicomPort(), TestGateway.AE_TITLE, "SLOWBUTREAL")) {
+            byte[] dataSet = DataSets.ct("1.2.3.78", "P1", STUDY, SERIES, 120_000);
+            int chunk = 20_000;
+            scu.send(RawScu.pData(true, true, RawScu.storeCommand(1, RawScu.CT_IMAGE_STORAGE, "1.2.3.78")));
+            for (int offset = 0; offset < dataSet.length; offset += chunk) {
+                Thread.sleep(400); // 2.4 s in all: longer than the idle timeout, but 20 KB every 0.4 s is progress
+                int end = Math.min(dataSet.length, offset + chunk);
+                scu.send(RawScu.pData(false, end == dataSet.length, Arrays.copyOfRange(dataSet, offset, end)));
+            }
+            RawScu.Pdu response = scu.read();
+            assertEquals(0x04, response.type(), "a C-STORE-RSP, not an A-ABORT");
+            assertEquals(0x0000, RawScu.status(RawScu.pdvData(response.body())));
+        }
+    }
+
+    /** Drips {@code pieces} every 200 ms and expects the gateway's A-ABORT about one idle timeout (1 s) later. */
+    private static void assertAbortedAfterIdleTimeout(Gateway gateway, RawScu scu, IntFunction<byte[]> pieces)
+            throws Exception {
+        long started = System.nanoTime();
+        try (Drip drip = Drip.every(Duration.ofMillis(200), scu, pieces)) {
+            RawScu.Pdu answer = scu.read();
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(0x07, answer.type(), "A-ABORT");
+            assertTrue(millis >= 900 && millis < 2_500, "aborted after " + millis + " ms, not about 1 s");
+            assertTrue(drip.sent() >= 4, "the peer kept sending: " + drip.sent() + " PDUs");
+        }
+        awaitCounted(gateway, "result=\"idle_timeout\"} 1.0");
     }
 
     private static RawScu associateWithin(Gateway gateway, Duration limit) throws Exception {
