@@ -36,7 +36,6 @@ import org.slf4j.LoggerFactory;
 final class Association implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Association.class);
     private static final int MAX_REQUEST_PDU = 1 << 20;
-    private static final int MAX_DATA_PDU = 16 << 20;
     private static final int MAX_COMMAND_SET = 64 << 10;
     /** Data set bytes that count as progress for the idle timeout even before the data set is complete. */
     private static final int PROGRESS_BYTES = 16 << 10;
@@ -174,27 +173,37 @@ final class Association implements Runnable {
             long length = in.readInt() & 0xFFFFFFFFL;
             switch (type) {
                 case PduType.P_DATA_TF -> {
-                    if (length > MAX_DATA_PDU) {
-                        throw new PduFormatException(PduFormatException.INVALID_PDU_PARAMETER_VALUE,
-                                "P-DATA-TF of " + length + " bytes exceeds " + MAX_DATA_PDU);
+                    if (length > settings.maxPduLength()) {
+                        throw new PduFormatException(PduFormatException.INVALID_PDU_PARAMETER_VALUE, "P-DATA-TF of "
+                                + length + " bytes exceeds the maximum length offered, " + settings.maxPduLength());
                     }
                     readBody((int) length);
                     onPData((int) length);
                 }
                 case PduType.RELEASE_RQ -> {
-                    in.skipNBytes(length);
+                    readControlBody(type, length);
                     out.write(ControlPdu.releaseResponse());
                     out.flush();
                     closeGently();
                     return "released";
                 }
                 case PduType.ABORT -> {
+                    readControlBody(type, length);
                     return "aborted_by_peer";
                 }
                 default -> throw new PduFormatException(PduFormatException.UNEXPECTED_PDU,
                         String.format("unexpected PDU type 0x%02X during an established association", type));
             }
         }
+    }
+
+    /** A-RELEASE-RQ and A-ABORT have a body of exactly 4 bytes (PS3.8 9.3.6, 9.3.8); any other length is an attack or a bug. */
+    private void readControlBody(int type, long length) throws IOException, PduFormatException {
+        if (length != ControlPdu.BODY_LENGTH) {
+            throw new PduFormatException(PduFormatException.INVALID_PDU_PARAMETER_VALUE,
+                    String.format("PDU type 0x%02X with a body of %d bytes instead of 4", type, length));
+        }
+        in.skipNBytes(length);
     }
 
     private void readBody(int length) throws IOException {
