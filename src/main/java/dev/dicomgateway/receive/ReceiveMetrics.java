@@ -20,7 +20,8 @@ public final class ReceiveMetrics {
                 .description("Instances received again with a SOP Instance UID already staged (stored once)").register(registry);
         Gauge.builder("dicom.gateway.associations.active", activeAssociations, AtomicInteger::get)
                 .description("Associations currently open").register(registry);
-        for (String result : new String[] {"released", "aborted_by_peer", "dropped", "idle_timeout"}) {
+        for (String result : new String[] {"released", "aborted_by_peer", "dropped", "idle_timeout",
+                "rejected_peer_limit"}) {
             association(result, 0);
         }
         for (String reason : new String[] {"disk_low", "staging_failed", "incomplete", "unparseable", "invalid_uid",

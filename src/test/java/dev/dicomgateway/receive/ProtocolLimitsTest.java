@@ -79,6 +79,50 @@ class ProtocolLimitsTest {
         }
     }
 
+    @Test
+    void onePeerGetsAtMostMaxAssociationsPerPeerConnections() throws Exception {
+        try (Gateway gateway = TestGateway.startPassthrough(spool, "DICOM_GATEWAY_DICOM_MAXASSOCIATIONSPERPEER", "2");
+             RawScu first = RawScu.associated(gateway.dicomPort(), TestGateway.AE_TITLE, "PEER1");
+             RawScu second = RawScu.associated(gateway.dicomPort(), TestGateway.AE_TITLE, "PEER2")) {
+            try (RawScu third = RawScu.connect(gateway.dicomPort())) {
+                third.setTimeoutMillis(3_000);
+                assertTrue(third.closedByPeer(), "the third connection from 127.0.0.1 is closed at once");
+            }
+            ProtocolDeadlinesTest.awaitCounted(gateway, "result=\"rejected_peer_limit\"} 1.0");
+
+            assertEquals(0x0000, store(second, "1.2.3.72"), "the second association is still served");
+            first.send(RawScu.releaseRequest());
+            assertEquals(0x06, first.read().type(), "the first is still served: A-RELEASE-RP");
+            first.close();
+
+            RawScu again = associateWithin3Seconds(gateway);
+            assertEquals(0x0000, store(again, "1.2.3.73"), "a place freed is a place to use");
+            again.close();
+        }
+    }
+
+    private static RawScu associateWithin3Seconds(Gateway gateway) throws Exception {
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (true) {
+            try {
+                return RawScu.associated(gateway.dicomPort(), TestGateway.AE_TITLE, "PEER3");
+            } catch (java.io.IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no new association after a place was freed", e);
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static int store(RawScu scu, String sopInstanceUid) throws Exception {
+        scu.send(RawScu.pData(true, true, RawScu.storeCommand(1, RawScu.CT_IMAGE_STORAGE, sopInstanceUid)));
+        scu.send(RawScu.pData(false, true, DataSets.ct(sopInstanceUid, "P1", STUDY, SERIES, 1_000)));
+        RawScu.Pdu response = scu.read();
+        assertEquals(0x04, response.type(), "a C-STORE-RSP");
+        return RawScu.status(RawScu.pdvData(response.body()));
+    }
+
     private static void assertProtocolAbort(RawScu.Pdu answer) {
         assertEquals(0x07, answer.type(), "A-ABORT");
         assertEquals(2, answer.body()[2], "source: service provider");
