@@ -287,8 +287,7 @@ final class Association implements Runnable {
                 if (!hasDataSet) {
                     throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER, "C-STORE-RQ without a data set");
                 }
-                transfer = StoreTransfer.begin(contextId, command, accepted.get(contextId).transferSyntax(),
-                        request.callingAeTitle(), sink);
+                transfer = StoreTransfer.begin(accepted.get(contextId), command, request.callingAeTitle(), sink);
             }
             case CommandField.C_CANCEL_RQ -> {
                 // C-STORE cannot be cancelled once its data set is flowing; nothing to do
