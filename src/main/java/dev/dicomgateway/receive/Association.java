@@ -109,11 +109,11 @@ final class Association implements Runnable {
             sendAbort(ControlPdu.SOURCE_SERVICE_USER, 0);
         } catch (PduFormatException e) {
             outcome = request == null ? "invalid_request" : "protocol_error";
-            LOG.warn("association id={} protocol error: {}", id, e.getMessage());
+            LOG.warn("association id={} protocol error: {}", id, LogText.escape(e.getMessage()));
             sendAbort(ControlPdu.SOURCE_SERVICE_PROVIDER, e.abortReason());
         } catch (MalformedCommandException e) {
             outcome = "protocol_error";
-            LOG.warn("association id={} malformed DIMSE command: {}", id, e.getMessage());
+            LOG.warn("association id={} malformed DIMSE command: {}", id, LogText.escape(e.getMessage()));
             sendAbort(ControlPdu.SOURCE_SERVICE_PROVIDER, PduFormatException.INVALID_PDU_PARAMETER_VALUE);
         } catch (EOFException e) {
             outcome = "dropped";
@@ -328,7 +328,7 @@ final class Association implements Runnable {
             instancesFailed++;
             metrics.instanceRejected(outcome.reason());
             LOG.warn("association id={} message={} refused with status {} ({}): {}", id, finished.messageId(),
-                    Status.hex(outcome.status()), outcome.reason(), outcome.comment());
+                    Status.hex(outcome.status()), outcome.reason(), LogText.escape(outcome.comment()));
         }
         CommandSet response = CommandSet.empty()
                 .putUid(CommandSet.AFFECTED_SOP_CLASS_UID, finished.sopClassUid())
@@ -385,8 +385,8 @@ final class Association implements Runnable {
     }
 
     private void logEnd(String outcome, long durationMillis) {
-        String calling = request == null ? "-" : request.callingAeTitle();
-        String called = request == null ? "-" : request.calledAeTitle();
+        String calling = request == null ? "-" : LogText.escape(request.callingAeTitle());
+        String called = request == null ? "-" : LogText.escape(request.calledAeTitle());
         LOG.info("association id={} calling_ae={} called_ae={} peer={} instances={} failed={} bytes={} duration_ms={} outcome={}",
                 id, calling, called, socket.getRemoteSocketAddress(), instancesStored, instancesFailed, bytesReceived,
                 durationMillis, outcome);
