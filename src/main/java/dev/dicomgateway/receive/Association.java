@@ -120,10 +120,15 @@ final class Association implements Runnable {
         } catch (IOException e) {
             outcome = "dropped";
             LOG.debug("association id={} connection error", id, e);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             outcome = "internal_error";
-            LOG.error("association id={} failed unexpectedly; aborted", id, e);
+            LOG.error("association id={} failed unexpectedly ({}: {}); aborted", id, e.getClass().getName(),
+                    LogText.escape(e.getMessage()));
+            LOG.debug("association id={} failure", id, e);
             sendAbort(ControlPdu.SOURCE_SERVICE_USER, 0);
+            if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
+                throw fatal; // after the finally block has recorded this association; the JVM itself is in trouble
+            }
         } finally {
             if (transfer != null) {
                 transfer.abandon();
