@@ -150,6 +150,17 @@ public final class RawScu implements Closeable {
         return pdu(0x04, body);
     }
 
+    /** A data set as P-DATA-TF PDUs on context 1 that keep to the gateway's default maximum PDU length (64 KiB). */
+    public static byte[] dataSetPdus(byte[] dataSet) {
+        int fragment = 32 * 1024;
+        ByteArrayOutputStream pdus = new ByteArrayOutputStream(dataSet.length + dataSet.length / fragment * 12 + 12);
+        for (int offset = 0; offset < dataSet.length; offset += fragment) {
+            int end = Math.min(dataSet.length, offset + fragment);
+            pdus.writeBytes(pData(false, end == dataSet.length, java.util.Arrays.copyOfRange(dataSet, offset, end)));
+        }
+        return pdus.toByteArray();
+    }
+
     public static byte[] abortPdu() {
         return new byte[] {7, 0, 0, 0, 0, 4, 0, 0, 0, 0};
     }
