@@ -92,7 +92,8 @@ public final class Gateway implements AutoCloseable {
             delivery.close();
             throw e;
         }
-        DicomListener listener = new DicomListener(config.dicom(), spool.stager(), new ReceiveMetrics(registry));
+        ReceiveMetrics receiveMetrics = new ReceiveMetrics(registry, config.dicom().allowedCallingAeTitles());
+        DicomListener listener = new DicomListener(config.dicom(), spool.stager(), receiveMetrics);
         try {
             listener.start();
         } catch (IOException e) {

@@ -25,8 +25,9 @@ public record FileMetaInformation(String sopClassUid, String sopInstanceUid, Str
         element(group, 0x0010, "UI", uid(transferSyntaxUid));
         element(group, 0x0012, "UI", uid(IMPLEMENTATION_CLASS_UID));
         element(group, 0x0013, "SH", text(IMPLEMENTATION_VERSION_NAME));
-        if (sourceAeTitle != null && !sourceAeTitle.isEmpty()) {
-            element(group, 0x0016, "AE", text(sourceAeTitle));
+        String sourceAe = sourceAeTitle == null ? "" : aeValue(sourceAeTitle);
+        if (!sourceAe.isEmpty()) {
+            element(group, 0x0016, "AE", text(sourceAe));
         }
         byte[] body = group.toByteArray();
         ByteArrayOutputStream out = new ByteArrayOutputStream(PREAMBLE_LENGTH + 16 + body.length);
@@ -52,6 +53,19 @@ public record FileMetaInformation(String sopClassUid, String sopInstanceUid, Str
             out.write((value.length >> 8) & 0xFF);
         }
         out.writeBytes(value);
+    }
+
+    /**
+     * A calling AE title as a valid AE value (PS3.5 6.2): a peer may send any 16 bytes, but the VR allows no control
+     * characters and no backslash, and nothing but ASCII; each such character becomes '_'. At most 16 characters.
+     */
+    static String aeValue(String title) {
+        StringBuilder value = new StringBuilder(16);
+        for (int i = 0; i < title.length() && value.length() < 16; i++) {
+            char c = title.charAt(i);
+            value.append(c >= 0x20 && c < 0x7F && c != '\\' ? c : '_');
+        }
+        return value.toString().strip();
     }
 
     private static byte[] uid(String value) {

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
 final class Association implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Association.class);
     private static final int MAX_REQUEST_PDU = 1 << 20;
-    private static final int MAX_DATA_PDU = 16 << 20;
     private static final int MAX_COMMAND_SET = 64 << 10;
+    /** Data set bytes that count as progress for the idle timeout even before the data set is complete. */
+    private static final int PROGRESS_BYTES = 16 << 10;
 
     private final long id;
     private final Socket socket;
@@ -48,6 +49,7 @@ final class Association implements Runnable {
     private final InstanceSink sink;
     private final ReceiveMetrics metrics;
 
+    private ReadDeadline deadline;
     private DataInputStream in;
     private OutputStream out;
     private AssociateRequest request;
@@ -59,6 +61,7 @@ final class Association implements Runnable {
     private long instancesStored;
     private long instancesFailed;
     private long bytesReceived;
+    private long bytesSinceProgress;
 
     Association(long id, Socket socket, GatewayConfig.Dicom settings, AssociationAdmission admission,
                 AssociationLimit limit, PresentationContextPolicy policy, InstanceSink sink, ReceiveMetrics metrics) {
@@ -79,8 +82,8 @@ final class Association implements Runnable {
         String outcome = "dropped";
         try {
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout(millis(settings.associationRequestTimeout()));
-            in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
+            deadline = new ReadDeadline(socket, settings.associationRequestTimeout());
+            in = new DataInputStream(new BufferedInputStream(deadline, 64 * 1024));
             out = socket.getOutputStream();
             Optional<AssociateReject> rejection = negotiate();
             if (rejection.isEmpty() && !limit.tryAcquire()) {
@@ -99,28 +102,33 @@ final class Association implements Runnable {
             answers.stream().filter(PresentationContextAnswer::accepted).forEach(answer -> accepted.put(answer.id(), answer));
             out.write(AssociateAccept.encode(request, answers, settings.maxPduLength()));
             out.flush();
-            socket.setSoTimeout(millis(settings.idleTimeout()));
+            deadline.extend(settings.idleTimeout());
             outcome = serve();
         } catch (SocketTimeoutException e) {
             outcome = request == null ? "request_timeout" : "idle_timeout";
             sendAbort(ControlPdu.SOURCE_SERVICE_USER, 0);
         } catch (PduFormatException e) {
             outcome = request == null ? "invalid_request" : "protocol_error";
-            LOG.warn("association id={} protocol error: {}", id, e.getMessage());
+            LOG.warn("association id={} protocol error: {}", id, LogText.escape(e.getMessage()));
             sendAbort(ControlPdu.SOURCE_SERVICE_PROVIDER, e.abortReason());
         } catch (MalformedCommandException e) {
             outcome = "protocol_error";
-            LOG.warn("association id={} malformed DIMSE command: {}", id, e.getMessage());
+            LOG.warn("association id={} malformed DIMSE command: {}", id, LogText.escape(e.getMessage()));
             sendAbort(ControlPdu.SOURCE_SERVICE_PROVIDER, PduFormatException.INVALID_PDU_PARAMETER_VALUE);
         } catch (EOFException e) {
             outcome = "dropped";
         } catch (IOException e) {
             outcome = "dropped";
             LOG.debug("association id={} connection error", id, e);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             outcome = "internal_error";
-            LOG.error("association id={} failed unexpectedly; aborted", id, e);
+            LOG.error("association id={} failed unexpectedly ({}: {}); aborted", id, e.getClass().getName(),
+                    LogText.escape(e.getMessage()));
+            LOG.debug("association id={} failure", id, e);
             sendAbort(ControlPdu.SOURCE_SERVICE_USER, 0);
+            if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
+                throw fatal; // after the finally block has recorded this association; the JVM itself is in trouble
+            }
         } finally {
             if (transfer != null) {
                 transfer.abandon();
@@ -170,27 +178,37 @@ final class Association implements Runnable {
             long length = in.readInt() & 0xFFFFFFFFL;
             switch (type) {
                 case PduType.P_DATA_TF -> {
-                    if (length > MAX_DATA_PDU) {
-                        throw new PduFormatException(PduFormatException.INVALID_PDU_PARAMETER_VALUE,
-                                "P-DATA-TF of " + length + " bytes exceeds " + MAX_DATA_PDU);
+                    if (length > settings.maxPduLength()) {
+                        throw new PduFormatException(PduFormatException.INVALID_PDU_PARAMETER_VALUE, "P-DATA-TF of "
+                                + length + " bytes exceeds the maximum length offered, " + settings.maxPduLength());
                     }
                     readBody((int) length);
                     onPData((int) length);
                 }
                 case PduType.RELEASE_RQ -> {
-                    in.skipNBytes(length);
+                    readControlBody(type, length);
                     out.write(ControlPdu.releaseResponse());
                     out.flush();
                     closeGently();
                     return "released";
                 }
                 case PduType.ABORT -> {
+                    readControlBody(type, length);
                     return "aborted_by_peer";
                 }
                 default -> throw new PduFormatException(PduFormatException.UNEXPECTED_PDU,
                         String.format("unexpected PDU type 0x%02X during an established association", type));
             }
         }
+    }
+
+    /** A-RELEASE-RQ and A-ABORT have a body of exactly 4 bytes (PS3.8 9.3.6, 9.3.8); any other length is an attack or a bug. */
+    private void readControlBody(int type, long length) throws IOException, PduFormatException {
+        if (length != ControlPdu.BODY_LENGTH) {
+            throw new PduFormatException(PduFormatException.INVALID_PDU_PARAMETER_VALUE,
+                    String.format("PDU type 0x%02X with a body of %d bytes instead of 4", type, length));
+        }
+        in.skipNBytes(length);
     }
 
     private void readBody(int length) throws IOException {
@@ -251,6 +269,7 @@ final class Association implements Runnable {
         CommandSet command = CommandSet.parse(commandBytes.toByteArray());
         commandBytes.reset();
         commandContext = -1;
+        progressed();
         onCommand(contextId, command);
     }
 
@@ -273,8 +292,7 @@ final class Association implements Runnable {
                 if (!hasDataSet) {
                     throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER, "C-STORE-RQ without a data set");
                 }
-                transfer = StoreTransfer.begin(contextId, command, accepted.get(contextId).transferSyntax(),
-                        request.callingAeTitle(), sink);
+                transfer = StoreTransfer.begin(accepted.get(contextId), command, request.callingAeTitle(), sink);
             }
             case CommandField.C_CANCEL_RQ -> {
                 // C-STORE cannot be cancelled once its data set is flowing; nothing to do
@@ -294,8 +312,12 @@ final class Association implements Runnable {
         }
         transfer.write(pduBuffer, offset, length);
         bytesReceived += length;
+        bytesSinceProgress += length;
         metrics.bytesReceived(length);
         if (!last) {
+            if (bytesSinceProgress >= PROGRESS_BYTES) {
+                progressed();
+            }
             return;
         }
         StoreTransfer finished = transfer;
@@ -311,7 +333,7 @@ final class Association implements Runnable {
             instancesFailed++;
             metrics.instanceRejected(outcome.reason());
             LOG.warn("association id={} message={} refused with status {} ({}): {}", id, finished.messageId(),
-                    Status.hex(outcome.status()), outcome.reason(), outcome.comment());
+                    Status.hex(outcome.status()), outcome.reason(), LogText.escape(outcome.comment()));
         }
         CommandSet response = CommandSet.empty()
                 .putUid(CommandSet.AFFECTED_SOP_CLASS_UID, finished.sopClassUid())
@@ -324,6 +346,16 @@ final class Association implements Runnable {
             response.putText(CommandSet.ERROR_COMMENT, outcome.comment());
         }
         respond(contextId, response);
+        progressed(); // the time we spent staging is not the peer's idleness
+    }
+
+    /**
+     * Real progress restarts the idle timeout: a complete command, a complete data set or {@link #PROGRESS_BYTES} of
+     * one. Empty or one-byte P-DATA-TF PDUs do not, so a peer cannot hold a slot by dripping them.
+     */
+    private void progressed() {
+        bytesSinceProgress = 0;
+        deadline.extend(settings.idleTimeout());
     }
 
     private void respond(int contextId, CommandSet command) throws IOException {
@@ -358,14 +390,10 @@ final class Association implements Runnable {
     }
 
     private void logEnd(String outcome, long durationMillis) {
-        String calling = request == null ? "-" : request.callingAeTitle();
-        String called = request == null ? "-" : request.calledAeTitle();
+        String calling = request == null ? "-" : LogText.escape(request.callingAeTitle());
+        String called = request == null ? "-" : LogText.escape(request.calledAeTitle());
         LOG.info("association id={} calling_ae={} called_ae={} peer={} instances={} failed={} bytes={} duration_ms={} outcome={}",
                 id, calling, called, socket.getRemoteSocketAddress(), instancesStored, instancesFailed, bytesReceived,
                 durationMillis, outcome);
-    }
-
-    private static int millis(java.time.Duration duration) {
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, duration.toMillis()));
     }
 }

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The DICOM port: our own accept loop (so TLS and connection limits stay in our hands), one thread per connection.
  * Connections beyond dicom.maxAssociations still get a thread long enough to be answered with a transient
- * A-ASSOCIATE-RJ; beyond that margin they are closed at once.
+ * A-ASSOCIATE-RJ; beyond that margin they are closed at once, as is a connection from a peer address that already
+ * holds dicom.maxAssociationsPerPeer connections.
  */
 public final class DicomListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DicomListener.class);
@@ -29,6 +30,7 @@ public final class DicomListener implements AutoCloseable {
     private final AssociationAdmission admission;
     private final AssociationLimit limit;
     private final PresentationContextPolicy policy = new PresentationContextPolicy();
+    private final PeerConnections peers;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong associationIds = new AtomicLong();
     private ServerSocket serverSocket;
@@ -41,6 +43,7 @@ public final class DicomListener implements AutoCloseable {
         this.metrics = metrics;
         this.admission = new AssociationAdmission(settings);
         this.limit = new AssociationLimit(settings.maxAssociations());
+        this.peers = new PeerConnections(settings.maxAssociationsPerPeer());
     }
 
     /** Binds the port and starts accepting. */
@@ -57,8 +60,8 @@ public final class DicomListener implements AutoCloseable {
         serverSocket = socket;
         acceptThread = new Thread(this::acceptLoop, "dicom-accept-" + port());
         acceptThread.start();
-        LOG.info("DICOM listener on {}:{} called_ae={} max_associations={}", settings.bind(), port(),
-                settings.aeTitle(), settings.maxAssociations());
+        LOG.info("DICOM listener on {}:{} called_ae={} max_associations={} max_associations_per_peer={}", settings.bind(),
+                port(), settings.aeTitle(), settings.maxAssociations(), settings.maxAssociationsPerPeer());
     }
 
     /** The bound port (useful when dicom.port is 0). */
@@ -86,6 +89,12 @@ public final class DicomListener implements AutoCloseable {
                 closeQuietly(socket);
                 continue;
             }
+            InetAddress peer = socket.getInetAddress();
+            if (!peers.tryOpen(peer)) {
+                metrics.association("rejected_peer_limit");
+                closeQuietly(socket);
+                continue;
+            }
             connections.add(socket);
             long id = associationIds.incrementAndGet();
             Association association = new Association(id, socket, settings, admission, limit, policy, sink, metrics);
@@ -94,6 +103,7 @@ public final class DicomListener implements AutoCloseable {
                     association.run();
                 } finally {
                     connections.remove(socket);
+                    peers.closed(peer);
                 }
             }, "dicom-association-" + id);
             thread.setDaemon(true);

@@ -5,12 +5,16 @@ import dev.dicomgateway.dicom.Uids;
 import dev.dicomgateway.receive.pdu.PresentationContextAnswer;
 import dev.dicomgateway.receive.pdu.PresentationContextProposal;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Which presentation contexts the gateway accepts: Verification and every Storage SOP Class (standard and private),
  * with the first transfer syntax the sender proposes that the gateway stores as received — uncompressed, deflate,
  * JPEG, JPEG-LS, JPEG 2000, HTJ2K, RLE, MPEG and HEVC. Honouring the sender's order means it never has to transcode.
+ * A context whose ID is not odd (1..255) or repeats an earlier ID of the request is rejected, so an ID always names
+ * one abstract syntax.
  */
 final class PresentationContextPolicy {
     private static final String STANDARD_ROOT = "1.2.840.10008.";
@@ -26,8 +30,11 @@ final class PresentationContextPolicy {
 
     List<PresentationContextAnswer> negotiate(List<PresentationContextProposal> proposals) {
         List<PresentationContextAnswer> answers = new ArrayList<>(proposals.size());
+        Set<Integer> ids = new HashSet<>();
         for (PresentationContextProposal proposal : proposals) {
-            answers.add(answer(proposal));
+            boolean validId = proposal.id() % 2 == 1 && ids.add(proposal.id());
+            answers.add(validId ? answer(proposal) : new PresentationContextAnswer(proposal.id(),
+                    PresentationContextAnswer.PROVIDER_REJECTION, null, proposal.abstractSyntax()));
         }
         return answers;
     }

@@ -3,28 +3,39 @@ package dev.dicomgateway.receive;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collection;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The receive stage's metrics (names are a contract with operators' dashboards and alerts). */
 public final class ReceiveMetrics {
+    /** The calling_ae label of every title outside dicom.allowedCallingAeTitles (all of them when it is empty). */
+    static final String OTHER_CALLING_AE = "other";
     private final MeterRegistry registry;
     private final Counter bytesReceived;
     private final Counter duplicates;
     private final AtomicInteger activeAssociations = new AtomicInteger();
+    private final Set<String> labelledCallingAeTitles;
 
-    public ReceiveMetrics(MeterRegistry registry) {
+    /**
+     * {@code allowedCallingAeTitles} (dicom.allowedCallingAeTitles) are the calling AE titles that get a label value
+     * of their own; every other title is counted as "other", so a peer inventing titles cannot create series.
+     */
+    public ReceiveMetrics(MeterRegistry registry, Collection<String> allowedCallingAeTitles) {
         this.registry = registry;
+        this.labelledCallingAeTitles = Set.copyOf(allowedCallingAeTitles);
         this.bytesReceived = Counter.builder("dicom.gateway.bytes.received")
                 .description("Data set bytes received in C-STORE requests").register(registry);
         this.duplicates = Counter.builder("dicom.gateway.instances.duplicate")
                 .description("Instances received again with a SOP Instance UID already staged (stored once)").register(registry);
         Gauge.builder("dicom.gateway.associations.active", activeAssociations, AtomicInteger::get)
                 .description("Associations currently open").register(registry);
-        for (String result : new String[] {"released", "aborted_by_peer", "dropped", "idle_timeout"}) {
+        for (String result : new String[] {"released", "aborted_by_peer", "dropped", "idle_timeout",
+                "rejected_peer_limit"}) {
             association(result, 0);
         }
         for (String reason : new String[] {"disk_low", "staging_failed", "incomplete", "unparseable", "invalid_uid",
-                "missing_uid"}) {
+                "missing_uid", "sop_class_not_negotiated"}) {
             instanceRejected(reason, 0);
         }
     }
@@ -40,7 +51,8 @@ public final class ReceiveMetrics {
 
     void instanceReceived(String callingAeTitle) {
         Counter.builder("dicom.gateway.instances.received").description("Instances stored and acknowledged with Success")
-                .tag("calling_ae", callingAeTitle).register(registry).increment();
+                .tag("calling_ae", labelledCallingAeTitles.contains(callingAeTitle) ? callingAeTitle : OTHER_CALLING_AE)
+                .register(registry).increment();
     }
 
     void instanceRejected(String reason) {

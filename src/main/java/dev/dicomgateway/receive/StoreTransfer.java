@@ -4,12 +4,13 @@ import dev.dicomgateway.dicom.FileMetaInformation;
 import dev.dicomgateway.dicom.Uids;
 import dev.dicomgateway.receive.dimse.CommandSet;
 import dev.dicomgateway.receive.dimse.Status;
+import dev.dicomgateway.receive.pdu.PresentationContextAnswer;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
  * One C-STORE whose data set is arriving: streams the fragments into an {@link InstanceFile}, or — when the request
- * was refused up front (invalid UID, disk low) or writing failed — reads and drops them, so the answer can be
+ * was refused up front (invalid UID, a SOP class other than its presentation context's, disk low) or writing failed — reads and drops them, so the answer can be
  * given as soon as the last fragment is in. Never holds the data set in memory.
  */
 final class StoreTransfer {
@@ -24,29 +25,34 @@ final class StoreTransfer {
     private StoreOutcome refusal;
     private long dataSetBytes;
 
-    private StoreTransfer(int contextId, CommandSet command, String transferSyntaxUid, String callingAeTitle,
+    private StoreTransfer(PresentationContextAnswer context, CommandSet command, String callingAeTitle,
                           InstanceSink sink) {
-        this.contextId = contextId;
+        this.contextId = context.id();
         this.messageId = command.us(CommandSet.MESSAGE_ID);
         this.sopClassUid = command.uid(CommandSet.AFFECTED_SOP_CLASS_UID);
         this.sopInstanceUid = command.uid(CommandSet.AFFECTED_SOP_INSTANCE_UID);
-        this.transferSyntaxUid = transferSyntaxUid;
+        this.transferSyntaxUid = context.transferSyntax();
         this.callingAeTitle = callingAeTitle;
         this.sink = sink;
     }
 
-    /** Starts receiving the data set announced by a C-STORE-RQ on presentation context {@code contextId}. */
-    static StoreTransfer begin(int contextId, CommandSet command, String transferSyntaxUid, String callingAeTitle,
+    /** Starts receiving the data set announced by a C-STORE-RQ on the accepted presentation context {@code context}. */
+    static StoreTransfer begin(PresentationContextAnswer context, CommandSet command, String callingAeTitle,
                                InstanceSink sink) {
-        StoreTransfer transfer = new StoreTransfer(contextId, command, transferSyntaxUid, callingAeTitle, sink);
-        transfer.open();
+        StoreTransfer transfer = new StoreTransfer(context, command, callingAeTitle, sink);
+        transfer.open(context.abstractSyntax());
         return transfer;
     }
 
-    private void open() {
+    private void open(String negotiatedSopClassUid) {
         if (!Uids.isValid(sopInstanceUid) || !Uids.isValid(sopClassUid)) {
             refusal = StoreOutcome.refused(Status.INVALID_UID, "invalid_uid",
                     "Affected SOP Class/Instance UID is not a valid UID");
+            return;
+        }
+        if (!sopClassUid.equals(negotiatedSopClassUid)) {
+            refusal = StoreOutcome.refused(Status.SOP_CLASS_NOT_SUPPORTED, "sop_class_not_negotiated",
+                    "SOP class not negotiated on presentation context " + contextId);
             return;
         }
         refusal = sink.admit();

@@ -39,7 +39,7 @@ class OperationsServerTest {
             assertEquals(200, metrics.statusCode());
             assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
             String body = metrics.body();
-            assertTrue(body.contains("dicom_gateway_instances_received_total{calling_ae=\"STORESCU\",gateway=\"gw-1\"} 1.0"), body);
+            assertTrue(body.contains("dicom_gateway_instances_received_total{calling_ae=\"other\",gateway=\"gw-1\"} 1.0"), body);
             assertTrue(body.contains("dicom_gateway_associations_total{gateway=\"gw-1\",result=\"released\"} 1.0"), body);
             assertTrue(body.matches("(?s).*dicom_gateway_bytes_received_total\\{gateway=\"gw-1\"} [1-9][0-9.E]*\n.*"), body);
             assertTrue(body.contains("dicom_gateway_instances_rejected_total{gateway=\"gw-1\",reason=\"disk_low\"} 0.0"),

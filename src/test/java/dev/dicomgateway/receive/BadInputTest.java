@@ -156,8 +156,7 @@ class BadInputTest {
             Files.write(spool().resolve("incoming").resolve("DEFAULT"), new byte[] {1});
             try (RawScu scu = RawScu.associated(gateway.dicomPort(), TestGateway.AE_TITLE, "INJECT")) {
                 scu.send(RawScu.pData(true, true, RawScu.storeCommand(1, RawScu.CT_IMAGE_STORAGE, "1.2.3.89")));
-                byte[] data = RawScu.pData(false, true, DataSets.ct("1.2.3.89", "P1", STUDY, SERIES, 200_000));
-                scu.send(data);
+                scu.send(RawScu.dataSetPdus(DataSets.ct("1.2.3.89", "P1", STUDY, SERIES, 200_000)));
                 long sent = System.nanoTime();
                 RawScu.Pdu response = scu.read();
                 long millis = (System.nanoTime() - sent) / 1_000_000;

@@ -85,7 +85,34 @@ public final class RawScu implements Closeable {
         socket.close();
     }
 
+    /** A proposed presentation context: its ID (PS3.8 wants odd, 1..255, unique), abstract and transfer syntax. */
+    public record Context(int id, String abstractSyntax, String transferSyntax) {
+    }
+
+    /** One presentation context item of an A-ASSOCIATE-AC: its ID and result (0 acceptance … 4). */
+    public record ContextResult(int id, int result) {
+    }
+
     public static byte[] associateRequest(String calledAe, String callingAe, String abstractSyntax, String transferSyntax) {
+        return associateRequest(calledAe, callingAe, java.util.List.of(new Context(1, abstractSyntax, transferSyntax)));
+    }
+
+    /** The presentation context items of an A-ASSOCIATE-AC body, in order. */
+    public static java.util.List<ContextResult> contextResults(byte[] acceptBody) {
+        java.util.List<ContextResult> results = new java.util.ArrayList<>();
+        int offset = 68;
+        while (offset + 4 <= acceptBody.length) {
+            int type = acceptBody[offset] & 0xFF;
+            int length = (acceptBody[offset + 2] & 0xFF) << 8 | (acceptBody[offset + 3] & 0xFF);
+            if (type == 0x21) {
+                results.add(new ContextResult(acceptBody[offset + 4] & 0xFF, acceptBody[offset + 6] & 0xFF));
+            }
+            offset += 4 + length;
+        }
+        return results;
+    }
+
+    public static byte[] associateRequest(String calledAe, String callingAe, java.util.List<Context> contexts) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(0);
         body.write(1);
@@ -95,11 +122,13 @@ public final class RawScu implements Closeable {
         body.writeBytes(ae(callingAe));
         body.writeBytes(new byte[32]);
         item(body, 0x10, ascii("1.2.840.10008.3.1.1.1"));
-        ByteArrayOutputStream context = new ByteArrayOutputStream();
-        context.writeBytes(new byte[] {1, 0, 0, 0});
-        item(context, 0x30, ascii(abstractSyntax));
-        item(context, 0x40, ascii(transferSyntax));
-        item(body, 0x20, context.toByteArray());
+        for (Context proposed : contexts) {
+            ByteArrayOutputStream context = new ByteArrayOutputStream();
+            context.writeBytes(new byte[] {(byte) proposed.id(), 0, 0, 0});
+            item(context, 0x30, ascii(proposed.abstractSyntax()));
+            item(context, 0x40, ascii(proposed.transferSyntax()));
+            item(body, 0x20, context.toByteArray());
+        }
         ByteArrayOutputStream user = new ByteArrayOutputStream();
         item(user, 0x51, new byte[] {0, 0, (byte) 0x40, 0});
         item(user, 0x52, ascii("1.2.3.4"));
@@ -119,6 +148,17 @@ public final class RawScu implements Closeable {
         body[5] = (byte) ((command ? 1 : 0) | (last ? 2 : 0));
         System.arraycopy(data, 0, body, 6, data.length);
         return pdu(0x04, body);
+    }
+
+    /** A data set as P-DATA-TF PDUs on context 1 that keep to the gateway's default maximum PDU length (64 KiB). */
+    public static byte[] dataSetPdus(byte[] dataSet) {
+        int fragment = 32 * 1024;
+        ByteArrayOutputStream pdus = new ByteArrayOutputStream(dataSet.length + dataSet.length / fragment * 12 + 12);
+        for (int offset = 0; offset < dataSet.length; offset += fragment) {
+            int end = Math.min(dataSet.length, offset + fragment);
+            pdus.writeBytes(pData(false, end == dataSet.length, java.util.Arrays.copyOfRange(dataSet, offset, end)));
+        }
+        return pdus.toByteArray();
     }
 
     public static byte[] abortPdu() {
@@ -155,18 +195,29 @@ public final class RawScu implements Closeable {
         return (int) commandElement(command, 0x0100, true);
     }
 
+    /** The (0000,0902) Error Comment of a response command set, trimmed, or null. */
+    public static String errorComment(byte[] command) {
+        byte[] value = commandValue(command, 0x0902);
+        return value == null ? null : new String(value, StandardCharsets.US_ASCII).trim();
+    }
+
     private static long commandElement(byte[] command, int element, boolean unsigned16) {
+        byte[] value = commandValue(command, element);
+        return value == null ? -1 : (value[0] & 0xFF) | (value[1] & 0xFF) << 8;
+    }
+
+    private static byte[] commandValue(byte[] command, int element) {
         int offset = 0;
         while (offset + 8 <= command.length) {
             int el = (command[offset + 2] & 0xFF) | (command[offset + 3] & 0xFF) << 8;
             int length = (command[offset + 4] & 0xFF) | (command[offset + 5] & 0xFF) << 8
                     | (command[offset + 6] & 0xFF) << 16 | (command[offset + 7] & 0xFF) << 24;
             if (el == element) {
-                return (command[offset + 8] & 0xFF) | (command[offset + 9] & 0xFF) << 8;
+                return java.util.Arrays.copyOfRange(command, offset + 8, offset + 8 + length);
             }
             offset += 8 + length;
         }
-        return -1;
+        return null;
     }
 
     /** The command bytes carried in a P-DATA-TF body (a single, last PDV is all the gateway sends). */

@@ -6,6 +6,8 @@ package dev.dicomgateway.receive.dimse;
  */
 public final class Status {
     public static final int SUCCESS = 0x0000;
+    /** Refused: SOP Class not supported — the C-STORE's SOP class is not the one negotiated on its presentation context. */
+    public static final int SOP_CLASS_NOT_SUPPORTED = 0x0122;
     /** Refused: Out of Resources — the spool's disk is below spool.minFreeBytes or full. */
     public static final int OUT_OF_RESOURCES = 0xA700;
     /** Error: Data Set does not match SOP Class — the data set's SOP Class UID differs from the command's. */

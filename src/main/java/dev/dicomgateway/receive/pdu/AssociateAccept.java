@@ -54,7 +54,7 @@ public final class AssociateAccept {
 
     private static byte[] aeField(String title) {
         byte[] field = "                ".getBytes(StandardCharsets.US_ASCII);
-        byte[] raw = title.getBytes(StandardCharsets.US_ASCII);
+        byte[] raw = title.getBytes(StandardCharsets.ISO_8859_1); // the bytes of the request, echoed
         System.arraycopy(raw, 0, field, 0, Math.min(16, raw.length));
         return field;
     }

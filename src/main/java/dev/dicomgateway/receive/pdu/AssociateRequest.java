@@ -124,7 +124,8 @@ public record AssociateRequest(int protocolVersion, String calledAeTitle, String
         return dev.dicomgateway.dicom.Uids.trimPadding(new String(bytes, StandardCharsets.US_ASCII));
     }
 
+    /** One character per byte (ISO 8859-1), so a hostile byte is kept as it was sent and can be logged exactly. */
     private static String aeTitle(byte[] body, int offset) {
-        return new String(body, offset, 16, StandardCharsets.US_ASCII).trim();
+        return new String(body, offset, 16, StandardCharsets.ISO_8859_1).trim();
     }
 }

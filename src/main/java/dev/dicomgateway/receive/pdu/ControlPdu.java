@@ -5,6 +5,8 @@ public final class ControlPdu {
     /** A-ABORT source: the service user (us, deciding to stop) or the service provider (a protocol error). */
     public static final int SOURCE_SERVICE_USER = 0;
     public static final int SOURCE_SERVICE_PROVIDER = 2;
+    /** The length of every control PDU's body. */
+    public static final int BODY_LENGTH = 4;
 
     private ControlPdu() {
     }
