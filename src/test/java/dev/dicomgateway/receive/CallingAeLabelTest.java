@@ -23,13 +23,28 @@ class CallingAeLabelTest {
     Path spool;
 
     @Test
-    void withoutAnAllowListEveryCallingAeTitleIsOther() throws Exception {
+    void tenThousandCallingAeTitlesWithoutAnAllowListAreOneSeries() throws Exception {
+        int senders = 10_000;
         try (Gateway gateway = TestGateway.startPassthrough(spool)) {
-            for (int i = 0; i < 300; i++) {
-                storeOne(gateway, "SENDER" + i, "1.2.3.40." + i);
+            storeOne(gateway, "WARMUP", "1.2.3.40.0");
+            int before = gateway.registry().scrape().length();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            List<java.util.concurrent.Future<?>> stores = new java.util.ArrayList<>();
+            for (int i = 1; i <= senders; i++) {
+                int n = i;
+                stores.add(pool.submit(() -> {
+                    storeOne(gateway, "SENDER" + n, "1.2.3.40." + n);
+                    return null;
+                }));
             }
+            for (java.util.concurrent.Future<?> store : stores) {
+                store.get();
+            }
+            pool.shutdown();
             List<String> series = series(gateway);
-            assertEquals(List.of(METRIC + "calling_ae=\"other\",gateway=\"gw-1\"} 300.0"), series);
+            assertEquals(List.of(METRIC + "calling_ae=\"other\",gateway=\"gw-1\"} " + (senders + 1) + ".0"), series);
+            int after = gateway.registry().scrape().length();
+            assertTrue(after - before < 2_000, "/metrics grew from " + before + " to " + after + " characters");
         }
     }
 
