@@ -29,6 +29,8 @@ public final class BoundedStandardError extends OutputStream {
     private final PrintStream target;
     private final LongSupplier nanoTime;
     private final StringBuilder line = new StringBuilder(MAX_LINE_CHARS + 16);
+    private boolean lineStarted;
+    private boolean keepLine;
     private boolean lineTruncated;
     private long windowStart;
     private int writtenInWindow;
@@ -48,7 +50,48 @@ public final class BoundedStandardError extends OutputStream {
     }
 
     static PrintStream stream(BoundedStandardError bounded) {
-        return new PrintStream(bounded, true, StandardCharsets.UTF_8);
+        return new LinePrintStream(bounded);
+    }
+
+    /**
+     * Drops a whole line written with one println before it is encoded, so a flood (PixelMed writes each message with
+     * one println) costs a clock read per line, not the encoding and scanning of every byte.
+     */
+    private static final class LinePrintStream extends PrintStream {
+        private final BoundedStandardError lines;
+
+        LinePrintStream(BoundedStandardError lines) {
+            super(lines, true, StandardCharsets.UTF_8);
+            this.lines = lines;
+        }
+
+        @Override
+        public void println(String x) {
+            synchronized (this) {
+                if (!lines.suppressedWholeLine()) {
+                    super.println(x);
+                }
+            }
+        }
+
+        @Override
+        public void println(Object x) {
+            println(String.valueOf(x));
+        }
+    }
+
+    /** If no line is under way, admits the next one; true if it is suppressed (and counted) instead. */
+    private synchronized boolean suppressedWholeLine() {
+        if (lineStarted) {
+            return false;
+        }
+        lineStarted = true;
+        keepLine = admitLine();
+        if (!keepLine) {
+            lineStarted = false;
+            return true;
+        }
+        return false;
     }
 
     @Override
@@ -69,8 +112,14 @@ public final class BoundedStandardError extends OutputStream {
     }
 
     private void append(int b) {
+        if (!lineStarted) {
+            lineStarted = true;
+            keepLine = admitLine();
+        }
         if (b == '\n') {
             endLine();
+        } else if (!keepLine) {
+            return; // counted at its end; a flood past the budget costs a comparison per byte
         } else if (line.length() >= MAX_LINE_CHARS) {
             lineTruncated = true;
         } else if (b >= 0x20 && b < 0x7F && b != '\\') {
@@ -80,7 +129,8 @@ public final class BoundedStandardError extends OutputStream {
         }
     }
 
-    private void endLine() {
+    /** Whether the line now starting is written: opens a new window when a minute has passed. */
+    private boolean admitLine() {
         long now = nanoTime.getAsLong();
         if (now - windowStart >= WINDOW_NANOS) {
             if (suppressedInWindow > 0) {
@@ -93,15 +143,22 @@ public final class BoundedStandardError extends OutputStream {
         }
         if (writtenInWindow < LINES_PER_MINUTE) {
             writtenInWindow++;
+            return true;
+        }
+        if (suppressedInWindow == 0) {
+            target.println("dicom-gateway: more than " + LINES_PER_MINUTE
+                    + " lines of standard error this minute; the rest are counted, not written");
+        }
+        suppressedInWindow++;
+        return false;
+    }
+
+    private void endLine() {
+        if (keepLine) {
             target.println(lineTruncated ? line + " [cut]" : line);
-        } else {
-            if (suppressedInWindow == 0) {
-                target.println("dicom-gateway: more than " + LINES_PER_MINUTE
-                        + " lines of standard error this minute; the rest are counted, not written");
-            }
-            suppressedInWindow++;
         }
         line.setLength(0);
         lineTruncated = false;
+        lineStarted = false;
     }
 }

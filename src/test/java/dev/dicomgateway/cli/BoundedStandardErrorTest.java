@@ -22,8 +22,10 @@ class BoundedStandardErrorTest {
         System.setErr(new PrintStream(written, true, StandardCharsets.UTF_8));
         try {
             BoundedStandardError.install(); // as Main does; on the real clock (this test takes seconds, not a minute)
-            for (int i = 0; i < 1_000_000; i++) {
-                System.err.println("Error: Illegal duplicate tag in dataset - (0x0000,0x0000) - replacing previous occurence");
+            String message = "Error: Illegal duplicate tag in dataset - (0x0000,0x0000) - replacing previous occurence";
+            for (int i = 0; i < 500_000; i++) {
+                System.err.println(message); // whole lines, dropped before they are encoded
+                System.err.print(message + "\n"); // bytes, dropped as they come
             }
         } finally {
             System.setErr(original);
