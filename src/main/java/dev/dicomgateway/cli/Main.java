@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        BoundedStandardError.install(); // first: no input may make the process write unbounded output
         System.exit(commandLine().execute(args));
     }
 

@@ -9,13 +9,36 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** Serves /healthz (the process answers), /readyz (every readiness check passes) and /metrics. */
+/**
+ * Serves /healthz (the process answers), /readyz (every readiness check passes) and /metrics.
+ *
+ * <p>A client that connects and sends half a request, or nothing, must not make the endpoint unavailable (issue 9): the
+ * JDK server reads a request on an executor thread and by default waits for it forever. So a request must arrive
+ * within {@value #MAX_REQUEST_SECONDS} s and its answer be taken within {@value #MAX_RESPONSE_SECONDS} s, else the server
+ * closes the connection, and {@value #THREADS} threads serve, so a handful of stalled clients leave threads free.
+ */
 public final class OperationsServer implements AutoCloseable {
     private static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    static final int THREADS = 16;
+    static final int MAX_REQUEST_SECONDS = 5;
+    static final int MAX_RESPONSE_SECONDS = 10;
+    /**
+     * The JDK server's limits. It reads them once, when its first server is created (static initialisers of
+     * sun.net.httpserver.ServerConfig and ServerImpl), so they are set before that; a value given with -D wins.
+     * maxReqTime covers a connection from its first byte; a silent one is closed after min(idleInterval, maxReqTime),
+     * checked every clockTick ms.
+     */
+    private static final Map<String, String> SERVER_LIMITS = Map.of(
+            "sun.net.httpserver.maxReqTime", String.valueOf(MAX_REQUEST_SECONDS),
+            "sun.net.httpserver.maxRspTime", String.valueOf(MAX_RESPONSE_SECONDS),
+            "sun.net.httpserver.clockTick", "1000",
+            "sun.net.httpserver.maxReqHeaders", "64",
+            "sun.net.httpserver.maxReqHeaderSize", "16384");
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -27,6 +50,11 @@ public final class OperationsServer implements AutoCloseable {
 
     public static OperationsServer start(String bind, int port, PrometheusMeterRegistry registry,
                                          List<ReadinessCheck> checks) throws IOException {
+        SERVER_LIMITS.forEach((key, value) -> {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, value);
+            }
+        });
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 16);
@@ -34,7 +62,7 @@ public final class OperationsServer implements AutoCloseable {
             throw new IOException("cannot listen for HTTP on " + bind + ":" + port + ": " + e.getMessage()
                     + " (http.bind / http.port; is another process using the port?)", e);
         }
-        ExecutorService executor = Executors.newFixedThreadPool(2, runnable -> {
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, runnable -> {
             Thread thread = new Thread(runnable, "http-operations");
             thread.setDaemon(true);
             return thread;

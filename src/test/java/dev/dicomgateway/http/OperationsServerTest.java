@@ -6,12 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dicomgateway.Gateway;
 import dev.dicomgateway.testing.Corpus;
 import dev.dicomgateway.testing.Dcmtk;
+import dev.dicomgateway.testing.GatewayProcess;
 import dev.dicomgateway.testing.TestGateway;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +70,61 @@ class OperationsServerTest {
             assertEquals(503, ready.statusCode());
             assertTrue(ready.body().contains("spool_free_space: "), ready.body());
             assertEquals(200, get(gateway, "/healthz").statusCode(), "alive even when not ready");
+        }
+    }
+
+    /**
+     * Issue 9: clients that connect and send half a request line, or nothing, neither block the endpoint nor hold their
+     * connection for long. In a process of its own, as installed: the JDK server reads its limits once per JVM.
+     */
+    @Test
+    void halfOpenConnectionsNeitherBlockTheEndpointNorStayOpen() throws Exception {
+        Path log = spool.resolveSibling(spool.getFileName() + ".log");
+        try (GatewayProcess gateway = GatewayProcess.start(spool, log)) {
+            int port = gateway.httpPort();
+            List<Socket> stalled = new ArrayList<>();
+            long opened = System.nanoTime();
+            try {
+                for (int i = 0; i < 12; i++) {
+                    Socket socket = new Socket("127.0.0.1", port);
+                    stalled.add(socket);
+                    if (i < 8) {
+                        socket.getOutputStream().write("GET /rea".getBytes(StandardCharsets.US_ASCII));
+                        socket.getOutputStream().flush();
+                    }
+                }
+                Thread.sleep(300); // the server has taken up the half requests
+                HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+                for (int round = 0; round < 6; round++) {
+                    for (String path : new String[] {"/readyz", "/metrics"}) {
+                        HttpResponse<String> answer = client.send(HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(2)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        assertEquals(200, answer.statusCode(), path + " in round " + round + ": " + answer.body());
+                    }
+                    Thread.sleep(500);
+                }
+                for (Socket socket : stalled) {
+                    socket.setSoTimeout(10_000);
+                    assertTrue(closedByServer(socket), "a stalled connection is closed by the server");
+                }
+                long seconds = Duration.ofNanos(System.nanoTime() - opened).toSeconds();
+                assertTrue(seconds <= OperationsServer.MAX_REQUEST_SECONDS + 3, "closed after " + seconds + " s");
+            } finally {
+                for (Socket socket : stalled) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    private static boolean closedByServer(Socket socket) throws IOException {
+        try {
+            return socket.getInputStream().read(new byte[1024]) < 0; // the server answers nothing, it closes
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (SocketException e) {
+            return true; // reset
         }
     }
 

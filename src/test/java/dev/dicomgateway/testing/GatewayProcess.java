@@ -11,10 +11,12 @@ import java.util.List;
 public final class GatewayProcess implements AutoCloseable {
     private final Process process;
     private final int dicomPort;
+    private final Path log;
 
-    private GatewayProcess(Process process, int dicomPort) {
+    private GatewayProcess(Process process, int dicomPort, Path log) {
         this.process = process;
         this.dicomPort = dicomPort;
+        this.log = log;
     }
 
     public static GatewayProcess start(Path spool, Path log, String... environment) throws IOException, InterruptedException {
@@ -53,7 +55,7 @@ public final class GatewayProcess implements AutoCloseable {
             builder.environment().put(environment[i], environment[i + 1]);
         }
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        GatewayProcess gateway = new GatewayProcess(builder.start(), dicomPort);
+        GatewayProcess gateway = new GatewayProcess(builder.start(), dicomPort, log);
         try {
             gateway.awaitListening(Duration.ofSeconds(30));
         } catch (IOException e) {
@@ -66,6 +68,24 @@ public final class GatewayProcess implements AutoCloseable {
 
     public int dicomPort() {
         return dicomPort;
+    }
+
+    /** The operations port, as the last "gateway … ready" line of its log names it (started with http.port 0). */
+    public int httpPort() throws IOException, InterruptedException {
+        java.util.regex.Pattern ready = java.util.regex.Pattern.compile(" ready: .* http_port=(\\d+) ");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            java.util.regex.Matcher matcher = ready.matcher(java.nio.file.Files.readString(log));
+            int port = -1;
+            while (matcher.find()) {
+                port = Integer.parseInt(matcher.group(1));
+            }
+            if (port > 0) {
+                return port;
+            }
+            Thread.sleep(50);
+        }
+        throw new IOException("no \"ready\" line with http_port in " + log);
     }
 
     /** SIGKILL: no shutdown hook, no flush, no goodbye. */
