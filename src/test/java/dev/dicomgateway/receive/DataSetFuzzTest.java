@@ -15,7 +15,6 @@ import dev.dicomgateway.testing.StagedFiles;
 import dev.dicomgateway.testing.StoreCall;
 import dev.dicomgateway.testing.TestGateway;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -33,7 +32,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.Deflater;
 import java.util.zip.InflaterInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -265,7 +263,7 @@ class DataSetFuzzTest {
                     continue;
                 }
                 byte[] changed = apply(operator, plain, random);
-                mutants.add(new Mutant(seed, mutants.size(), OPERATORS[operator], deflated ? deflate(changed) : changed));
+                mutants.add(new Mutant(seed, mutants.size(), OPERATORS[operator], deflated ? DataSets.deflate(changed) : changed));
             }
         }
         return mutants;
@@ -341,18 +339,6 @@ class DataSetFuzzTest {
         }
     }
 
-    private static byte[] deflate(byte[] data) {
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        deflater.setInput(data);
-        deflater.finish();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        while (!deflater.finished()) {
-            out.write(buffer, 0, deflater.deflate(buffer));
-        }
-        deflater.end();
-        return out.toByteArray();
-    }
 
     private static String sha256(byte[] bytes) throws Exception {
         return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));

@@ -11,14 +11,12 @@ import dev.dicomgateway.testing.RawScu;
 import dev.dicomgateway.testing.StagedFiles;
 import dev.dicomgateway.testing.StoreCall;
 import dev.dicomgateway.testing.TestGateway;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -166,16 +164,7 @@ class HostileDataSetTest {
     }
 
     private static byte[] deflate(byte[] data) {
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        deflater.setInput(data);
-        deflater.finish();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        while (!deflater.finished()) {
-            out.write(buffer, 0, deflater.deflate(buffer));
-        }
-        deflater.end();
-        byte[] bytes = out.toByteArray();
+        byte[] bytes = DataSets.deflate(data);
         return bytes.length % 2 == 0 ? bytes : Arrays.copyOf(bytes, bytes.length + 1); // a PDV carries even lengths
     }
 

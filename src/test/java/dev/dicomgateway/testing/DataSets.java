@@ -87,6 +87,20 @@ public final class DataSets {
         return pixels;
     }
 
+    /** {@code data} compressed as a raw deflate stream (no zlib header), as the Deflated Explicit VR syntax carries it. */
+    public static byte[] deflate(byte[] data) {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+        deflater.setInput(data);
+        deflater.finish();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        while (!deflater.finished()) {
+            out.write(buffer, 0, deflater.deflate(buffer));
+        }
+        deflater.end();
+        return out.toByteArray();
+    }
+
     /** Adds a US element. */
     public DataSets us(int group, int element, int value) {
         tag(group, element);
