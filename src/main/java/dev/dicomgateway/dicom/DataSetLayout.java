@@ -32,11 +32,6 @@ public record DataSetLayout(String transferSyntaxUid, String sourceAeTitle, long
         return TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
     }
 
-    /** True when elements follow the pixel data (they are not staged by the de-identifier). */
-    public boolean hasTrailingElements() {
-        return bulkEnd < fileLength;
-    }
-
     /** Checks {@code file} within {@code limits}; anything it cannot account for is an {@link UnreadableDataSetException}. */
     public static DataSetLayout read(Path file, DataSetLimits limits) throws IOException, UnreadableDataSetException {
         long size = Files.size(file);

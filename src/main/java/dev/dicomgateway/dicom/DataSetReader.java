@@ -124,16 +124,6 @@ public final class DataSetReader {
         return eventDepth;
     }
 
-    /** True when the current event is a top-level element of the data set. */
-    public boolean topLevel() {
-        return event == Event.ELEMENT && depth() == 0;
-    }
-
-    /** The byte offset the reader has reached (after the current event's header, or its value once skipped). */
-    public long position() {
-        return source.position();
-    }
-
     /** Reads on to the next event. */
     public Event next() throws IOException, UnreadableDataSetException {
         try {
