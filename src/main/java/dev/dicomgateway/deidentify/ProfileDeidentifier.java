@@ -13,6 +13,7 @@ import dev.dicomgateway.dicom.FileMetaInformation;
 import dev.dicomgateway.dicom.InstanceHeader;
 import dev.dicomgateway.dicom.InstanceHeaderReader;
 import dev.dicomgateway.dicom.PixelDataGroup;
+import dev.dicomgateway.dicom.StructureFingerprint;
 import dev.dicomgateway.dicom.UnreadableDataSetException;
 import dev.dicomgateway.dicom.Uids;
 import java.io.BufferedInputStream;
@@ -65,6 +66,11 @@ public final class ProfileDeidentifier implements Deidentifier {
     public DeidentifiedInstance deidentify(Path received, DataSetLayout layout, Path output, String callingAeTitle)
             throws IOException, UnreadableDataSetException {
         AttributeList list = readHeader(received, layout);
+        if (StructureFingerprint.of(list) != layout.headerStructure()) {
+            // PixelMed read these bytes as another structure than the reader checked: de-identifying its reading
+            // could keep what the reader saw as an attribute to remove, or lose what it saw as an element
+            throw new UnreadableDataSetException("ambiguous structure: PixelMed reads it otherwise", null);
+        }
         InstanceHeader original = InstanceHeaderReader.header(list);
         String issuer = Attribute.getSingleStringValueOrDefault(list, TagFromName.IssuerOfPatientID,
                 settings.defaultIssuerOfPatientId()).trim();
@@ -103,7 +109,7 @@ public final class ProfileDeidentifier implements Deidentifier {
                 list.read(new DicomInputStream(header, layout.transferSyntaxUid(), false));
             }
             return list;
-        } catch (DicomException | RuntimeException e) {
+        } catch (DicomException | RuntimeException | StackOverflowError e) {
             throw new UnreadableDataSetException("data set cannot be parsed: " + e.getClass().getSimpleName(), e);
         } catch (IOException e) {
             throw new UnreadableDataSetException("data set is truncated or malformed: " + e.getClass().getSimpleName(), e);

@@ -132,7 +132,8 @@ final class BatchDelivery {
                     sink.accept(MetadataRows.row(manifest, instance, files, object, archives() ? instance.file() : null,
                             config.gatewayId()));
                 } catch (UnreadableDataSetException e) {
-                    throw new PermanentDeliveryException("staged instance " + instance.file() + " cannot be read back", e);
+                    throw new PermanentDeliveryException("staged instance " + instance.file() + " cannot be read back ("
+                            + e.getMessage() + ")", e);
                 }
             }
         };

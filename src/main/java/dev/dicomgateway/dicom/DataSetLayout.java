@@ -23,9 +23,11 @@ import java.util.zip.ZipException;
  * @param bulkStart     first byte of the top-level pixel data elements ({@link PixelDataGroup}), else {@code headerEnd}
  * @param bulkEnd       first byte after them: everything from here to the end follows the pixel data
  * @param fileLength    length of the file
+ * @param headerStructure the {@link StructureFingerprint} of the attributes before the pixel data as the reader saw
+ *                        them; the de-identifier refuses an instance whose PixelMed parse does not match it
  */
 public record DataSetLayout(String transferSyntaxUid, String sourceAeTitle, long dataSetOffset, long headerEnd,
-                            long bulkStart, long bulkEnd, long fileLength) {
+                            long bulkStart, long bulkEnd, long fileLength, long headerStructure) {
 
     /** True when the data set is deflated (its bytes cannot be located without inflating it). */
     public boolean deflated() {
@@ -37,9 +39,9 @@ public record DataSetLayout(String transferSyntaxUid, String sourceAeTitle, long
         long size = Files.size(file);
         FileMetaGroup meta = FileMetaGroup.read(file);
         if (TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.equals(meta.transferSyntaxUid())) {
-            checkDeflated(file, meta, limits);
+            long structure = checkDeflated(file, meta, limits);
             return new DataSetLayout(meta.transferSyntaxUid(), meta.sourceAeTitle(), meta.dataSetOffset(), size,
-                    size, size, size);
+                    size, size, size, structure);
         }
         return walk(file, meta, size, limits);
     }
@@ -50,11 +52,13 @@ public record DataSetLayout(String transferSyntaxUid, String sourceAeTitle, long
         long headerEnd = -1;
         long bulkStart = -1;
         long bulkEnd = -1;
+        Structure structure = new Structure();
         try (InputStream in = Files.newInputStream(file)) {
             in.skipNBytes(base);
             DataSetReader reader = new DataSetReader(in, meta.transferSyntaxUid(), size - base, limits, false);
             DataSetReader.Event event;
             while ((event = reader.next()) != DataSetReader.Event.END) {
+                structure.add(reader, event);
                 if (event != DataSetReader.Event.ELEMENT || reader.depth() != 0) {
                     continue;
                 }
@@ -84,7 +88,23 @@ public record DataSetLayout(String transferSyntaxUid, String sourceAeTitle, long
         } else if (bulkEnd < 0) {
             bulkEnd = size;
         }
-        return new DataSetLayout(meta.transferSyntaxUid(), meta.sourceAeTitle(), base, headerEnd, bulkStart, bulkEnd, size);
+        return new DataSetLayout(meta.transferSyntaxUid(), meta.sourceAeTitle(), base, headerEnd, bulkStart, bulkEnd, size,
+                structure.fingerprint.value());
+    }
+
+    /** Feeds the reader's events for the compared part of the header into a fingerprint. */
+    private static final class Structure {
+        final StructureFingerprint fingerprint = new StructureFingerprint();
+        boolean counting;
+
+        void add(DataSetReader reader, DataSetReader.Event event) {
+            if (event == DataSetReader.Event.ELEMENT && reader.depth() == 0) {
+                counting = StructureFingerprint.counts(reader.tag());
+            }
+            if (counting && (event == DataSetReader.Event.ELEMENT || event == DataSetReader.Event.ITEM)) {
+                fingerprint.add(reader.depth(), reader.tag());
+            }
+        }
     }
 
     private static boolean padByte(Path file) throws IOException {
@@ -96,15 +116,17 @@ public record DataSetLayout(String transferSyntaxUid, String sourceAeTitle, long
     }
 
     /** Inflates the data set and walks it: it must end exactly where the deflate stream ends, and that at the file's end. */
-    private static void checkDeflated(Path file, FileMetaGroup meta, DataSetLimits limits)
+    private static long checkDeflated(Path file, FileMetaGroup meta, DataSetLimits limits)
             throws IOException, UnreadableDataSetException {
         Inflater inflater = new Inflater(true);
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             raw.skipNBytes(meta.dataSetOffset());
             InflaterInputStream inflated = new InflaterInputStream(raw, inflater, 1 << 16);
             DataSetReader reader = new DataSetReader(inflated, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, -1, limits, true);
-            while (reader.next() != DataSetReader.Event.END) {
-                // the walk is the check
+            Structure structure = new Structure();
+            DataSetReader.Event event;
+            while ((event = reader.next()) != DataSetReader.Event.END) {
+                structure.add(reader, event);
             }
             // what follows the deflate stream: nothing, or the one NUL that pads it to an even length (PS3.5 A.5)
             long left = inflater.getRemaining() + raw.skip(2);
@@ -112,6 +134,7 @@ public record DataSetLayout(String transferSyntaxUid, String sourceAeTitle, long
             if (!inflater.finished() || !padOnly) {
                 throw new UnreadableDataSetException("deflated data set does not end where its deflate stream ends", null);
             }
+            return structure.fingerprint.value();
         } catch (ZipException | EOFException e) {
             throw new UnreadableDataSetException("deflate stream is corrupt or truncated", e);
         } finally {

@@ -34,6 +34,10 @@ public final class DataSetReader {
     private static final int PIXEL_DATA = 0x7FE00010;
     private static final long UNDEFINED = 0xFFFFFFFFL;
     private static final long NO_LIMIT = Long.MAX_VALUE;
+    /** What one element or item costs against maxHeaderBytes besides its value (PixelMed's objects for it). */
+    static final int ELEMENT_COST = 256;
+    /** The value-splitting cost a data set may have: this many elements of maxValuesPerElement values each. */
+    static final int VALUE_COST_BUDGET_ELEMENTS = 25;
 
     private enum Kind { DATA_SET, ITEMS, FRAGMENTS }
 
@@ -70,6 +74,7 @@ public final class DataSetReader {
     private final Deque<Frame> frames = new ArrayDeque<>();
     private int sequenceDepth;
     private long headerBytes;
+    private long valueCost;
 
     private Event event;
     private int eventDepth;
@@ -140,9 +145,14 @@ public final class DataSetReader {
             return;
         }
         if (countValues) {
-            long separators = source.skipCounting(valueLeft, (byte) '\\');
-            if (separators + 1 > limits.maxValuesPerElement()) {
+            long values = source.skipCounting(valueLeft, (byte) '\\') + 1;
+            if (values > limits.maxValuesPerElement()) {
                 throw malformed("more than " + limits.maxValuesPerElement() + " values", tag, offset);
+            }
+            // splitting n values costs PixelMed time in n²: the data set as a whole gets a budget of that cost
+            valueCost += values * values;
+            if (valueCost > VALUE_COST_BUDGET_ELEMENTS * (long) limits.maxValuesPerElement() * limits.maxValuesPerElement()) {
+                throw malformed("too many many-valued attributes", tag, offset);
             }
         } else {
             source.skip(valueLeft);
@@ -210,7 +220,9 @@ public final class DataSetReader {
                 throw malformed("unknown VR", tag, offset);
             }
             if (ValueRepresentations.hasLongLength(vr)) {
-                source.skip(2);
+                if (source.u16() != 0) { // PixelMed would take non-zero reserved bytes for a 16-bit length
+                    throw malformed("reserved bytes not zero", tag, offset);
+                }
                 length = source.u32();
             } else {
                 length = source.u16();
@@ -220,9 +232,20 @@ public final class DataSetReader {
             vr = dictionaryVr(tag);
         }
         boolean undefined = length == UNDEFINED;
-        // an unknown-VR value of a tag the dictionary knows as a sequence is parsed as one by PixelMed: check it too
-        boolean sequence = "SQ".equals(vr) || ("UN".equals(vr) && (undefined || "SQ".equals(dictionaryVr(tag))))
+        boolean pixelData = frame.topLevel && PixelDataGroup.isPermitted(tag);
+        if (pixelData && frame.explicit && !PixelDataGroup.permitsVr(tag, vr, undefined)) {
+            throw malformed("pixel data element with VR " + vr, tag, offset);
+        }
+        // what PixelMed makes of an unknown VR: the dictionary's VR when it knows the tag, else a sequence when the
+        // length is undefined (PS3.5 6.2.2) — the reader must see the same structure
+        String meaning = "UN".equals(vr) && frame.explicit ? dictionaryVr(tag) : vr;
+        if ("UN".equals(vr) && frame.explicit && !"UN".equals(meaning) && undefined != "SQ".equals(meaning)) {
+            throw malformed(undefined ? "UN of undefined length for a non-sequence" : "UN of defined length for a sequence",
+                    tag, offset);
+        }
+        boolean sequence = "SQ".equals(vr) || ("UN".equals(vr) && undefined)
                 || (undefined && !frame.explicit && tag != PIXEL_DATA);
+        countElement();
         if (sequence) {
             return openSequence(frame, undefined);
         }
@@ -233,12 +256,11 @@ public final class DataSetReader {
             return openFragments(frame);
         }
         requireWithin(frame, source.position() + length);
-        boolean pixelData = frame.topLevel && PixelDataGroup.isPermitted(tag);
         if (!pixelData || countPixelData) {
             countHeaderBytes(length);
         }
         valueLeft = length;
-        countValues = ValueRepresentations.isMultiValuedText(vr);
+        countValues = ValueRepresentations.isMultiValuedText(meaning);
         return Event.ELEMENT;
     }
 
@@ -287,6 +309,7 @@ public final class DataSetReader {
             }
             requireWithin(frame, source.position() + length);
             if (frame.counted) {
+                countElement();
                 countHeaderBytes(length);
             }
             valueLeft = length;
@@ -297,9 +320,15 @@ public final class DataSetReader {
         if (length != UNDEFINED) {
             requireWithin(frame, end);
         }
+        countElement();
         frames.push(new Frame(Kind.DATA_SET, frame.explicit, frame.order, end,
                 end == UNDEFINED ? frame.limit : end, false, false));
         return Event.ITEM;
+    }
+
+    /** Each element, item and delimiter costs the parser an object, whatever its value: counted as bytes. */
+    private void countElement() throws UnreadableDataSetException {
+        countHeaderBytes(ELEMENT_COST);
     }
 
     private void requireWithin(Frame frame, long end) throws UnreadableDataSetException {

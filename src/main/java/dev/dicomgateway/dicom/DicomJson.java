@@ -35,7 +35,7 @@ public final class DicomJson {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(part10File), 1 << 16);
              DicomInputStream dicom = new DicomInputStream(in)) {
             list.read(dicom, TagFromName.PixelData);
-        } catch (DicomException | RuntimeException e) {
+        } catch (DicomException | RuntimeException | StackOverflowError e) {
             throw new UnreadableDataSetException("data set cannot be parsed: " + e.getClass().getSimpleName(), e);
         }
         list.removeMetaInformationHeaderAttributes();

@@ -23,7 +23,7 @@ public final class InstanceHeaderReader {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(part10File), 64 * 1024);
              DicomInputStream dicom = new DicomInputStream(in)) {
             attributes.read(dicom, TagFromName.PixelData);
-        } catch (DicomException | RuntimeException e) {
+        } catch (DicomException | RuntimeException | StackOverflowError e) {
             throw new UnreadableDataSetException("data set cannot be parsed: " + e.getClass().getSimpleName(), e);
         } catch (IOException e) {
             if (!Files.isReadable(part10File)) {

@@ -17,4 +17,23 @@ public final class PixelDataGroup {
         return element == 0x0001 || element == 0x0002 || element == 0x0003 || element == 0x0008 || element == 0x0009
                 || element == 0x0010;
     }
+
+    /**
+     * Whether a top-level pixel data element may have {@code vr} (explicit VR): its own VR, or UN of a defined length;
+     * Pixel Data OB or OW, of undefined length only when encapsulated (OB/OW). Never a sequence: what is copied
+     * verbatim must not hide attributes.
+     */
+    public static boolean permitsVr(int tag, String vr, boolean undefinedLength) {
+        if ("UN".equals(vr)) {
+            return !undefinedLength;
+        }
+        return switch (tag & 0xFFFF) {
+            case 0x0001, 0x0002 -> "OV".equals(vr) && !undefinedLength;
+            case 0x0003 -> "UV".equals(vr) && !undefinedLength;
+            case 0x0008 -> "OF".equals(vr) && !undefinedLength;
+            case 0x0009 -> "OD".equals(vr) && !undefinedLength;
+            case 0x0010 -> "OB".equals(vr) || "OW".equals(vr);
+            default -> false;
+        };
+    }
 }

@@ -269,7 +269,9 @@ final class Association implements Runnable {
         CommandSet command = CommandSet.parse(commandBytes.toByteArray());
         commandBytes.reset();
         commandContext = -1;
-        progressed();
+        if (command.us(CommandSet.COMMAND_FIELD) != CommandField.C_CANCEL_RQ) {
+            progressed(); // a C-CANCEL does nothing here (a C-STORE cannot be cancelled), so it is no progress either
+        }
         onCommand(contextId, command);
     }
 

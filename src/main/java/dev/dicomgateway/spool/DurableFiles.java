@@ -83,4 +83,26 @@ public final class DurableFiles {
             channel.force(true);
         }
     }
+
+    /** Small control files (seal records, part counters, reason files) are never larger than this. */
+    public static final int CONTROL_FILE_LIMIT = 64 * 1024;
+
+    /**
+     * Reads a file the gateway wrote, refusing one larger than {@code maxBytes} — a planted or damaged file must not
+     * make start-up allocate what it claims. The caller treats the IOException like any unreadable file.
+     */
+    public static byte[] readBounded(Path file, int maxBytes) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw new IOException(file + " is larger than " + maxBytes + " bytes: not a file the gateway wrote");
+            }
+            return bytes;
+        }
+    }
+
+    /** {@link #readBounded} as text, for control files. */
+    public static String readControlFile(Path file) throws IOException {
+        return new String(readBounded(file, CONTROL_FILE_LIMIT), java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

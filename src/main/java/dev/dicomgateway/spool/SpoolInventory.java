@@ -44,7 +44,7 @@ public record SpoolInventory(long openStudies, long openInstances, Map<String, L
         }
         Map<String, Long> reasons = new TreeMap<>();
         for (Path reasonFile : files(layout.quarantine(), ".reason")) {
-            String reason = Files.readString(reasonFile, StandardCharsets.UTF_8).split("\t", 2)[0].trim();
+            String reason = DurableFiles.readControlFile(reasonFile).split("\t", 2)[0].trim();
             reasons.merge(reason, 1L, Long::sum);
         }
         return new SpoolInventory(studies, files(layout.incoming(), ".dcm").size(), states, failed,

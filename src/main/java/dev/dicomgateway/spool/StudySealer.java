@@ -95,8 +95,15 @@ public final class StudySealer {
         } finally {
             lock.unlock();
         }
-        BatchManifest manifest = describe(batchDirectory, study, part, forcedByMaxOpen);
-        manifest.write(batchDirectory.resolve(BatchManifest.FILE_NAME));
+        BatchManifest manifest;
+        try {
+            manifest = describe(batchDirectory, study, part, forcedByMaxOpen);
+            manifest.write(batchDirectory.resolve(BatchManifest.FILE_NAME));
+        } catch (Throwable e) { // sealed, but its files cannot be described (a directory named x.dcm, a vanished file)
+            FatalErrors.rethrowIfFatal(e);
+            setAside(batchDirectory, "cannot be described after sealing: " + FatalErrors.describe(e));
+            return null;
+        }
         sealed.increment();
         LOG.info("study sealed batch={} instances={} bytes={}{}", manifest.batchId, manifest.instances.size(),
                 manifest.bytes(), forcedByMaxOpen ? " reason=max_open (instances were still arriving)" : "");
@@ -106,7 +113,7 @@ public final class StudySealer {
     /** The next part number of the study, recorded durably before it is used. */
     private int nextPart(StudyKey study) throws IOException {
         Path counter = layout.partNumbers().resolve(study.collection()).resolve(study.entity()).resolve(study.item());
-        int last = Files.exists(counter) ? Integer.parseInt(Files.readString(counter, StandardCharsets.US_ASCII).trim()) : 0;
+        int last = Files.exists(counter) ? Integer.parseInt(DurableFiles.readControlFile(counter).trim()) : 0;
         DurableFiles.createDirectories(counter.getParent());
         DurableFiles.writeDurably(counter, String.valueOf(last + 1).getBytes(StandardCharsets.US_ASCII));
         return last + 1;
@@ -186,7 +193,7 @@ public final class StudySealer {
             Files.deleteIfExists(batch);
             return;
         }
-        String[] fields = Files.readString(key, StandardCharsets.UTF_8).split("\n");
+        String[] fields = DurableFiles.readControlFile(key).split("\n");
         describe(batch, new StudyKey(fields[0], fields[1], fields[2]), Integer.parseInt(fields[3]), false)
                 .write(batch.resolve(BatchManifest.FILE_NAME));
         LOG.info("completed the seal of batch {} interrupted by a stop", batch.getFileName());
@@ -226,7 +233,7 @@ public final class StudySealer {
 
     private String collectionOf(Path batch) {
         try {
-            String key = Files.readString(batch.resolve(STUDY_KEY), StandardCharsets.UTF_8);
+            String key = DurableFiles.readControlFile(batch.resolve(STUDY_KEY));
             String first = key.split("\n", 2)[0].trim();
             return first.isEmpty() ? "unknown" : first;
         } catch (IOException | RuntimeException e) {

@@ -52,13 +52,36 @@ class DataSetReaderTest {
     }
 
     @Test
-    void unknownVrValuesOfSequenceTagsAreCheckedAsSequences() throws Exception {
-        // explicit UN holding an implicit-VR sequence of a tag the dictionary knows as SQ (PixelMed parses it)
+    void unknownVrIsReadAsPixelMedReadsIt() throws Exception {
+        // explicit UN of undefined length holding an implicit-VR sequence of a tag the dictionary knows as SQ: walked
         byte[] item = concat(header(0xFFFE, 0xE000, 8), header(0x0040, 0x1001, 0)); // one implicit element
-        byte[] data = DataSets.explicitLittleEndian().element(0x0040, 0x0275, "UN", item).toByteArray();
-        walk(data, EXPLICIT, data.length, DataSetLimits.DEFAULT);
-        byte[] notItems = DataSets.explicitLittleEndian().element(0x0040, 0x0275, "UN", new byte[] {1, 2, 3, 4, 5, 6, 7, 8}).toByteArray();
-        assertThrows(UnreadableDataSetException.class, () -> walk(notItems, EXPLICIT, notItems.length, DataSetLimits.DEFAULT));
+        byte[] undefinedItems = concat(concat(item, new byte[] {-2, -1, -35, -32, 0, 0, 0, 0}), new byte[0]);
+        byte[] sequence = concat(new byte[] {0x40, 0x00, 0x75, 0x02, 'U', 'N', 0, 0, -1, -1, -1, -1}, undefinedItems);
+        walk(sequence, EXPLICIT, sequence.length, DataSetLimits.DEFAULT);
+        // PixelMed keeps a defined-length UN of a sequence tag as opaque bytes, which the profile cannot look into
+        byte[] definedSequence = DataSets.explicitLittleEndian().element(0x0040, 0x0275, "UN", item).toByteArray();
+        UnreadableDataSetException opaque = assertThrows(UnreadableDataSetException.class,
+                () -> walk(definedSequence, EXPLICIT, definedSequence.length, DataSetLimits.DEFAULT));
+        assertEquals("UN of defined length for a sequence (0040,0275) at byte 0", opaque.getMessage());
+        // and reads an undefined-length UN of a text tag as text, so it is no sequence to it
+        byte[] text = concat(new byte[] {0x20, 0x00, 0x00, 0x40, 'U', 'N', 0, 0, -1, -1, -1, -1}, undefinedItems);
+        assertThrows(UnreadableDataSetException.class, () -> walk(text, EXPLICIT, text.length, DataSetLimits.DEFAULT));
+        // a UN of a known text tag counts its values as that VR does
+        String many = String.join("\\", java.util.Collections.nCopies(20_000, "1"));
+        byte[] contour = DataSets.explicitLittleEndian().element(0x3006, 0x0050, "UN",
+                many.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toByteArray();
+        UnreadableDataSetException counted = assertThrows(UnreadableDataSetException.class,
+                () -> walk(contour, EXPLICIT, contour.length, DataSetLimits.DEFAULT));
+        assertTrue(counted.getMessage().startsWith("more than 10000 values (3006,0050)"), counted.getMessage());
+    }
+
+    @Test
+    void reservedBytesMustBeZero() throws Exception {
+        byte[] data = DataSets.explicitLittleEndian().element(0x0009, 0x1010, "OB", new byte[4]).toByteArray();
+        data[6] = 4; // PixelMed would read these as a 16-bit length
+        UnreadableDataSetException refused = assertThrows(UnreadableDataSetException.class,
+                () -> walk(data, EXPLICIT, data.length, DataSetLimits.DEFAULT));
+        assertEquals("reserved bytes not zero (0009,1010) at byte 0", refused.getMessage());
     }
 
     @Test
