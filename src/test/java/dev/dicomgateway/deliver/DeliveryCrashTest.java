@@ -72,12 +72,7 @@ class DeliveryCrashTest {
         Path log = work.resolve("gateway.log");
         String[] settings = environment(gcs, bigquery);
 
-        // the first process only receives: a stall of more than study.stableAfter (300 ms) between two instances of a
-        // study on a loaded machine would otherwise seal it early and split it into two parts — right, but not what
-        // this test counts; the kills below interrupt sealing and delivery in the processes that follow
-        String[] receiving = java.util.stream.Stream.concat(java.util.Arrays.stream(settings),
-                java.util.stream.Stream.of("DICOM_GATEWAY_STUDY_STABLEAFTER", "1h")).toArray(String[]::new);
-        GatewayProcess first = GatewayProcess.start(spool, log, receiving);
+        GatewayProcess first = GatewayProcess.start(spool, log, settings);
         Dcmtk.StoreReport report = Dcmtk.storescu(first.dicomPort(), "DICOM-GATEWAY", "-xe", files);
         assertEquals(files.size(), report.stored().size(), report.result().output());
         first.kill();
