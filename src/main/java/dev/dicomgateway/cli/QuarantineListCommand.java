@@ -46,12 +46,13 @@ public final class QuarantineListCommand implements Callable<Integer> {
             return 0;
         }
         String format = "%-" + width(instances, QuarantinedInstance::id) + "s  %-" + width(instances, QuarantinedInstance::reason)
-                + "s  %-8s  %-" + width(instances, QuarantinedInstance::sopClassUid) + "s  %10s  %-24s  %-" + width(instances, QuarantinedInstance::entity)
+                + "s  %-8s  %-" + width(instances, QuarantinedInstance::sopClassUid) + "s  %10s  %-20s  %-" + width(instances, QuarantinedInstance::entity)
                 + "s  %s%n";
         System.out.printf(format, "ID", "REASON", "MODALITY", "SOP CLASS", "BYTES", "RECEIVED", "ENTITY", "ITEM");
         for (QuarantinedInstance instance : instances) {
             System.out.printf(format, instance.id(), printable(instance.reason()), printable(instance.modality()),
-                    instance.sopClassUid(), instance.bytes(), instance.receivedAt(), instance.entity(), instance.item());
+                    instance.sopClassUid(), instance.bytes(), instance.receivedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                    instance.entity(), instance.item());
         }
         return 0;
     }

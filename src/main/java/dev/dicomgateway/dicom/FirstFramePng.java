@@ -58,8 +58,8 @@ public final class FirstFramePng {
         String syntax = Uids.trimPadding(Attributes.string(attributes, TagFromName.TransferSyntaxUID));
         if (attributes.get(TagFromName.PixelData) == null) {
             throw new UnrenderableImageException("it has no pixel data (SOP class "
-                    + Uids.trimPadding(Attributes.string(attributes, TagFromName.SOPClassUID))
-                    + "): review the file itself with a DICOM viewer", null);
+                    + Uids.trimPadding(Attributes.string(attributes, TagFromName.SOPClassUID)) + "); open it with a DICOM viewer",
+                    null);
         }
         BufferedImage image;
         try {
@@ -68,10 +68,8 @@ public final class FirstFramePng {
             image = null;
         }
         if (image == null) {
-            throw new UnrenderableImageException("its pixel data (transfer syntax " + syntax
-                    + (NAMES.containsKey(syntax) ? ", " + NAMES.get(syntax) : "")
-                    + ") cannot be decoded with the codecs installed; decompress a copy (dcmdjpeg, dcmdjpls, dcmdrle "
-                    + "or gdcmconv --raw) and view that, or review it with a DICOM viewer", null);
+            throw new UnrenderableImageException("no decoder for transfer syntax " + syntax
+                    + (NAMES.containsKey(syntax) ? " (" + NAMES.get(syntax) + ")" : "") + "; decompress a copy or use a DICOM viewer", null);
         }
         Files.deleteIfExists(png);
         try (OutputStream out = Files.newOutputStream(Files.createFile(png,

@@ -70,18 +70,16 @@ public final class Quarantine {
     /** The quarantined instance {@code id}; an exception naming the fix when there is none (or more than one). */
     public QuarantinedInstance find(String id) throws IOException {
         if (!Uids.isValid(id)) {
-            throw new NoSuchFileException(id, null, "not a quarantined instance id (ids are SOP Instance UIDs; "
-                    + "dicom-gateway quarantine list shows them)");
+            throw new NotInQuarantineException("not an instance id (a SOP Instance UID, as `quarantine list` shows)");
         }
         List<Path> matches = files().stream().filter(p -> p.getFileName().toString().equals(id + DICOM)).toList();
         if (matches.isEmpty()) {
-            throw new NoSuchFileException(id, null, "no quarantined instance with this id in " + layout.quarantine()
-                    + " (released or purged already? dicom-gateway quarantine list shows the ids)");
+            throw new NotInQuarantineException("no quarantined instance with this id (released or purged already? "
+                    + "see `quarantine list`)");
         }
         if (matches.size() > 1) {
-            throw new IOException("quarantined instance " + id + " is held " + matches.size() + " times, under "
-                    + matches.stream().map(p -> layout.quarantine().relativize(p.getParent()).toString()).toList()
-                    + " (release or purge the copies by hand)");
+            throw new IOException("held " + matches.size() + " times in " + layout.quarantine()
+                    + " (in different studies; move or delete the copies by hand)");
         }
         return describe(matches.get(0));
     }
