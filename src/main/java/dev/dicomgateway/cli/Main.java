@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Receives DICOM studies, de-identifies and stages them, and delivers them to cloud storage.",
         subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, QueryCommand.class, RetryCommand.class,
             ImportCommand.class,
+            QuarantineCommand.class,
             LookupCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class})

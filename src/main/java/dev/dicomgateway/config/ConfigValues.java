@@ -74,27 +74,38 @@ public final class ConfigValues {
     public Duration duration(String key, Duration min) throws ConfigException {
         String text = string(key);
         Duration value;
-        Matcher matcher = DURATION.matcher(text.toLowerCase(Locale.ROOT));
         try {
-            if (matcher.matches()) {
-                long amount = Long.parseLong(matcher.group(1));
-                value = switch (matcher.group(2)) {
-                    case "ms" -> Duration.ofMillis(amount);
-                    case "s" -> Duration.ofSeconds(amount);
-                    case "m" -> Duration.ofMinutes(amount);
-                    case "h" -> Duration.ofHours(amount);
-                    default -> Duration.ofDays(amount);
-                };
-            } else {
-                value = Duration.parse(text.toUpperCase(Locale.ROOT));
-            }
-        } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+            value = parseDuration(text);
+        } catch (IllegalArgumentException e) {
             throw invalid(key, text, "a duration such as 500ms, 60s, 5m, 2h or 1d");
         }
         if (value.compareTo(min) < 0) {
             throw invalid(key, text, "a duration of at least " + min.toMillis() + "ms");
         }
         return value;
+    }
+
+    /**
+     * A duration in the configuration's syntax (500ms, 60s, 5m, 2h, 1d, or ISO-8601 such as PT1H), for commands
+     * that take one; an {@link IllegalArgumentException} for anything else.
+     */
+    public static Duration parseDuration(String text) {
+        Matcher matcher = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+        try {
+            if (matcher.matches()) {
+                long amount = Long.parseLong(matcher.group(1));
+                return switch (matcher.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                };
+            }
+            return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+        } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+            throw new IllegalArgumentException("not a duration such as 500ms, 60s, 5m, 2h or 1d: " + text, e);
+        }
     }
 
     public long bytes(String key) throws ConfigException {

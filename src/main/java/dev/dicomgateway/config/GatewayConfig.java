@@ -54,13 +54,16 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
     public record Spool(Path dir, long minFreeBytes, long maxBytes, Duration keepDelivered, Duration keepManifests) {
     }
 
-    /** De-identification before staging (PS3.15 Annex E) and the quarantine for possible burned-in text. */
+    /** De-identification before staging (PS3.15 Annex E) and the quarantine for possible burned-in text
+     * (quarantineRetention: how long a quarantined instance is kept before the gateway purges it; zero = until purged).
+     */
     public record Deidentify(boolean enabled, Path secretFile, String entityPrefix, String itemPrefix,
                              String defaultIssuerOfPatientId, boolean retainLongitudinalModifiedDates,
                              int dateShiftMaxDays, boolean retainPatientCharacteristics, boolean retainDeviceIdentity,
                              boolean retainInstitutionIdentity, boolean cleanDescriptors, boolean retainSafePrivate,
                              List<String> safePrivateAttributes, boolean quarantineEnabled,
-                             List<String> quarantineModalities, List<String> quarantineSopClasses) {
+                             List<String> quarantineModalities, List<String> quarantineSopClasses,
+                             Duration quarantineRetention) {
     }
 
     /** The operations endpoint (health, readiness, metrics). */
@@ -155,7 +158,8 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                 safePrivate,
                 values.bool("deidentify.quarantine.enabled"),
                 values.list("deidentify.quarantine.modalities").stream().map(m -> m.toUpperCase(java.util.Locale.ROOT)).toList(),
-                sopClasses);
+                sopClasses,
+                values.duration("deidentify.quarantine.retention", Duration.ZERO));
     }
 
     private static String prefix(ConfigValues values, String key) throws ConfigException {

@@ -82,6 +82,7 @@ public final class DeliveryEngine implements AutoCloseable {
         destinations.metadata().start();
         emptyTrash();
         purgeOldManifests();
+        spool.quarantine().maintain(config.deidentify().quarantineRetention());
         scan();
         lastTickNanos = System.nanoTime();
         scheduler.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
@@ -110,6 +111,7 @@ public final class DeliveryEngine implements AutoCloseable {
             if (Duration.between(lastPurge, clock.instant()).toHours() >= 1) {
                 purgeOldManifests();
             }
+            maintainQuarantine();
             spool.sealer().sealCompleteStudies();
             scan();
             Instant now = clock.instant();
@@ -127,6 +129,16 @@ public final class DeliveryEngine implements AutoCloseable {
             LOG.error("delivery tick failed; retrying at the next tick: {}", FatalErrors.describe(e));
             LOG.debug("delivery tick failure", e);
             recordIfFatal(e);
+        }
+    }
+
+    /** Recounts the quarantine's gauges each minute and applies deidentify.quarantine.retention hourly; its trouble never stops delivery. */
+    private void maintainQuarantine() {
+        try {
+            spool.quarantine().maintain(config.deidentify().quarantineRetention());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot recount or purge the quarantine in {}; trying again at the next tick: {}", layout.quarantine(),
+                    FatalErrors.describe(e));
         }
     }
 

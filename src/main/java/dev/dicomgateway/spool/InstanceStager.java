@@ -39,10 +39,11 @@ public final class InstanceStager implements InstanceSink {
     private final SpoolUsage usage;
     private final long maxBytes;
     private final DataSetLimits limits;
+    private final Quarantine quarantine;
 
     InstanceStager(SpoolLayout layout, String collection, DiskSpace diskSpace, Deidentifier deidentifier,
                    MeterRegistry registry, Clock clock, StudyCompletionTracker tracker, StudyLocks locks,
-                   SpoolUsage usage, long maxBytes, DataSetLimits limits) {
+                   SpoolUsage usage, long maxBytes, DataSetLimits limits, Quarantine quarantine) {
         this.layout = layout;
         this.collection = collection;
         this.diskSpace = diskSpace;
@@ -54,6 +55,7 @@ public final class InstanceStager implements InstanceSink {
         this.usage = usage;
         this.maxBytes = maxBytes;
         this.limits = limits;
+        this.quarantine = quarantine;
         for (String reason : new String[] {"burned_in_annotation", "sop_class"}) {
             quarantined(reason).increment(0);
         }
@@ -109,8 +111,11 @@ public final class InstanceStager implements InstanceSink {
             Path reasonFile = target.resolveSibling(prepared.sopInstanceUid() + ".reason");
             DurableFiles.writeDurably(reasonFile, (reason + "\t" + clock.instant() + "\n").getBytes(StandardCharsets.UTF_8));
             boolean replacing = Files.exists(target);
+            long replaced = replacing ? Files.size(target) : 0;
+            long size = Files.size(prepared.file());
             DurableFiles.moveDurably(prepared.file(), target);
             quarantined(reason).increment();
+            quarantine.added(size, replacing, replaced);
             return replacing ? StoreOutcome.storedAgain() : StoreOutcome.stored();
         }
         Path target = layout.instancePath(collection, prepared.entity(), prepared.item(), prepared.seriesInstanceUid(),

@@ -10,7 +10,8 @@ import java.time.Clock;
 
 /**
  * The staging area as one unit: the stager the receive stage writes into, the tracker that knows which studies are
- * open, the sealer that turns complete studies into batches, and the usage counter behind back-pressure.
+ * open, the sealer that turns complete studies into batches, the usage counter behind back-pressure, and the
+ * quarantine of instances held for review.
  */
 public final class Spool {
     private final SpoolLayout layout;
@@ -19,15 +20,17 @@ public final class Spool {
     private final StudyCompletionTracker tracker;
     private final SpoolUsage usage;
     private final DataSetLimits limits;
+    private final Quarantine quarantine;
 
     private Spool(SpoolLayout layout, InstanceStager stager, StudySealer sealer, StudyCompletionTracker tracker,
-                  SpoolUsage usage, DataSetLimits limits) {
+                  SpoolUsage usage, DataSetLimits limits, Quarantine quarantine) {
         this.layout = layout;
         this.stager = stager;
         this.sealer = sealer;
         this.tracker = tracker;
         this.usage = usage;
         this.limits = limits;
+        this.quarantine = quarantine;
     }
 
     /** Opens the spool on {@code layout} (created and swept by the caller) and rebuilds its state from the disk. */
@@ -36,15 +39,22 @@ public final class Spool {
         StudyCompletionTracker tracker = new StudyCompletionTracker(config.study().stableAfter(), config.study().maxOpen());
         StudyLocks locks = new StudyLocks();
         SpoolUsage usage = new SpoolUsage();
+        Quarantine quarantine = new Quarantine(layout, clock);
+        quarantine.recount();
         InstanceStager stager = new InstanceStager(layout, config.collection(), diskSpace, deidentifier, registry, clock,
-                tracker, locks, usage, config.spool().maxBytes(), limits(config.dicom()));
+                tracker, locks, usage, config.spool().maxBytes(), limits(config.dicom()), quarantine);
         StudySealer sealer = new StudySealer(layout, tracker, locks, clock, usage, registry);
         sealer.recover(); // also counts the spool's bytes, in the same walk
         Gauge.builder("dicom.gateway.spool.bytes", usage, SpoolUsage::bytes)
                 .description("Bytes of undelivered data in the spool (open studies, batches, failed batches)").register(registry);
         Gauge.builder("dicom.gateway.studies.open", tracker, t -> t.openStudies().size())
                 .description("Studies receiving instances, not yet sealed").register(registry);
-        return new Spool(layout, stager, sealer, tracker, usage, limits(config.dicom()));
+        Gauge.builder("dicom.gateway.quarantine.instances", quarantine, Quarantine::instances)
+                .description("Instances held in quarantine for review (counted at start-up, kept up to date by the "
+                        + "stager, recounted every minute)").register(registry);
+        Gauge.builder("dicom.gateway.quarantine.bytes", quarantine, Quarantine::bytes)
+                .description("Bytes held in quarantine for review").register(registry);
+        return new Spool(layout, stager, sealer, tracker, usage, limits(config.dicom()), quarantine);
     }
 
     /** The limits every instance is checked against before it is parsed (the dicom.max* keys). */
@@ -71,6 +81,11 @@ public final class Spool {
 
     public StudyCompletionTracker tracker() {
         return tracker;
+    }
+
+    /** The quarantine area: its gauges' counts, release and purge. */
+    public Quarantine quarantine() {
+        return quarantine;
     }
 
     public SpoolUsage usage() {

@@ -60,6 +60,11 @@ public final class SpoolLayout {
         return root.resolve("state").resolve("rescan-incoming");
     }
 
+    /** One line per release or purge of a quarantined instance: time, action, id, entity, item, reason, user. */
+    public Path quarantineAudit() {
+        return root.resolve("state").resolve("quarantine-audit.tsv");
+    }
+
     /** The last part number given to each study, so a later batch never reuses a delivered name. */
     public Path partNumbers() {
         return parts;
