@@ -101,4 +101,28 @@ class ProfileLogicTest {
         assertEquals("CT CHEST for *** *** (***), Liver ok", scrubber.scrub("CT CHEST for John DOE (MRN12345), Liver ok"));
         assertEquals("Liver scan by ***", scrubber.scrub("Liver scan by Li"), "short tokens only as whole words");
     }
+
+    @Test
+    void patientsWithoutAnIdAreKeyedOnDemographicsThenTheStudyInANamespaceOfTheirOwn() {
+        Pseudonyms pseudonyms = new Pseudonyms(new byte[32], "E", "I", 365);
+        PatientKey withId = PatientKey.of("H", "MRN1", "Doe^Jane", "19700101", "F", "1.2.3");
+        PatientKey jane = PatientKey.of("H", " ", "Doe^Jane", "19700101", "F", "1.2.3");
+        PatientKey janeAgain = PatientKey.of("H", "", " doe^jane^^ ", "19700101", "f", "1.2.99");
+        PatientKey john = PatientKey.of("H", "", "Doe^John", "19700101", "M", "1.2.3");
+        PatientKey nobody = PatientKey.of("H", "", "", "", "", "1.2.3");
+        PatientKey nobodyElse = PatientKey.of("H", "", "", "", "", "1.2.4");
+        assertTrue(withId.hasPatientId());
+        assertEquals(PatientKey.Source.DEMOGRAPHICS, jane.source());
+        assertEquals(PatientKey.Source.STUDY, nobody.source());
+        assertEquals(pseudonyms.entityId(jane), pseudonyms.entityId(janeAgain), "trimmed, upper-cased, one entity per person");
+        assertEquals(pseudonyms.dateShiftDays(jane), pseudonyms.dateShiftDays(janeAgain));
+        Set<String> entities = Set.of(pseudonyms.entityId(withId), pseudonyms.entityId(jane), pseudonyms.entityId(john),
+                pseudonyms.entityId(nobody), pseudonyms.entityId(nobodyElse));
+        assertEquals(5, entities.size(), "distinct patients, distinct entities: " + entities);
+        // the same HMAC parts under another source never give the same entity or offset
+        PatientKey real = new PatientKey(PatientKey.Source.PATIENT_ID, List.of("DOE^JANE", "19700101"));
+        PatientKey derived = new PatientKey(PatientKey.Source.DEMOGRAPHICS, List.of("DOE^JANE", "19700101"));
+        assertNotEquals(pseudonyms.entityId(real), pseudonyms.entityId(derived));
+        assertEquals(pseudonyms.entityId("H", "MRN1"), pseudonyms.entityId(withId), "entities of real PatientIDs unchanged");
+    }
 }
