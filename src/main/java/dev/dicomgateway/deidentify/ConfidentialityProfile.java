@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * PS3.15 Table E.1-1 with the chosen options applied: the action for every listed attribute. The table is data
  * (confidentiality-profile.tsv beside this class); this class only reads it and resolves options and choices.
- * Attributes the table does not list are kept. Private attributes are handled by {@link SafePrivateAttributes}.
+ * Attributes the table does not list are kept here; {@link ValueRepresentationNet} then decides by value
+ * representation (dates). Private attributes are handled by {@link SafePrivateAttributes}.
  */
 final class ConfidentialityProfile {
     private static final String TABLE = "confidentiality-profile.tsv";
