@@ -45,7 +45,7 @@ final class AttributeListDeidentifier {
         this.pseudonyms = pseudonyms;
         this.options = options;
         this.dateShiftDays = dateShiftDays;
-        this.net = new ValueRepresentationNet(options.modifiedDates(), dateShiftDays);
+        this.net = new ValueRepresentationNet(pseudonyms, options.modifiedDates(), dateShiftDays);
     }
 
     /** De-identifies {@code list} in place; entity and item ids replace PatientID/PatientName and AccessionNumber. */
@@ -87,7 +87,7 @@ final class AttributeListDeidentifier {
                 if (attribute instanceof SequenceAttribute sequence) {
                     applyToItems(sequence, characterSet); // a safe private sequence still has its contents cleaned
                 } else if (!isPrivateCreator(tag)) {
-                    keepSafely(list, attribute, characterSet); // listed by the site, not by the table
+                    keepSafely(list, attribute, false, characterSet); // listed by the site, not by the table
                 }
                 continue;
             }
@@ -96,7 +96,7 @@ final class AttributeListDeidentifier {
                     if (attribute instanceof SequenceAttribute sequence) {
                         applyToItems(sequence, characterSet);
                     } else {
-                        keepSafely(list, attribute, characterSet);
+                        keepSafely(list, attribute, profile.lists(tag.getGroup(), tag.getElement()), characterSet);
                     }
                 }
                 case REMOVE -> list.remove(tag);
@@ -109,9 +109,9 @@ final class AttributeListDeidentifier {
     }
 
     /** An attribute the table leaves in place still passes the net by value representation. */
-    private void keepSafely(AttributeList list, Attribute attribute, SpecificCharacterSet characterSet)
+    private void keepSafely(AttributeList list, Attribute attribute, boolean listed, SpecificCharacterSet characterSet)
             throws DicomException {
-        java.util.Optional<Attribute> kept = net.apply(attribute, characterSet);
+        java.util.Optional<Attribute> kept = net.apply(attribute, listed, characterSet);
         if (kept.isEmpty()) {
             list.remove(attribute.getTag());
         } else if (kept.get() != attribute) {
@@ -240,7 +240,8 @@ final class AttributeListDeidentifier {
             }
             ProfileAction action = profile.action(tag.getGroup(), tag.getElement());
             boolean removedOrReplaced = action == ProfileAction.REMOVE || action == ProfileAction.ZERO
-                    || action == ProfileAction.DUMMY || tag.equals(TagFromName.PatientID) || tag.equals(TagFromName.PatientName);
+                    || action == ProfileAction.DUMMY || tag.equals(TagFromName.PatientID) || tag.equals(TagFromName.PatientName)
+                    || "PN".equals(vr) && !profile.lists(tag.getGroup(), tag.getElement()); // emptied by the net
             boolean identifying = "PN".equals(attribute.getVRAsString()) || tag.getGroup() == 0x0010
                     || tag.getGroup() == 0x0038 || IDENTIFYING_NON_PATIENT_TAGS.contains(tag);
             if (removedOrReplaced && identifying && isText(attribute)) {

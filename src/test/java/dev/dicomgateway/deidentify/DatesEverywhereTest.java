@@ -1,9 +1,14 @@
 package dev.dicomgateway.deidentify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.SequenceAttribute;
 import dev.dicomgateway.Gateway;
 import dev.dicomgateway.testing.Dcmtk;
 import dev.dicomgateway.testing.Delivered;
@@ -32,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Every date of the data set moves by the patient's offset, whether Table E.1-1 lists it or not and at any depth
  * (make_dates_corpus.py): read back with pydicom, each staged date is its original minus one offset, the same for
  * every instance of the patient, so the interval between the patient's studies is kept; no original date, in the
- * DICOM or a human form, is left in any staged byte, delivered archive or metadata row.
+ * DICOM or a human form, is left in any staged byte, delivered archive or metadata row. The net behind the table:
+ * unlisted person names are emptied, unlisted instance UIDs mapped consistently, well-known UIDs kept.
  */
 class DatesEverywhereTest {
     /** A fixed secret, so the offset is known not to map one original date onto another of the corpus. */
@@ -124,6 +130,45 @@ class DatesEverywhereTest {
         assertEquals(List.of(), occurring(forbidden, archives.toString()), "in delivered archives");
     }
 
+    @Test
+    void unlistedNamesAreEmptiedAndUnlistedUidsMappedConsistently() throws Exception {
+        Path corpus = work.resolve("corpus");
+        Dcmtk.Result made = Dcmtk.run(List.of("/usr/bin/python3", "src/test/resources/deidentify/make_dates_corpus.py",
+                corpus.toString()));
+        assertEquals(0, made.exitCode(), made.output());
+        List<Path> sources = List.of(corpus.resolve("ct_1.dcm"), corpus.resolve("ct_2.dcm"), corpus.resolve("sr_3.dcm"));
+        Path spool = work.resolve("spool");
+        try (Gateway gateway = TestGateway.start(spool)) {
+            Dcmtk.StoreReport report = Dcmtk.storescu(gateway.dicomPort(), TestGateway.AE_TITLE, "-xe", sources);
+            assertEquals(sources, report.stored(), report.result().output());
+        }
+        Map<Integer, AttributeList> staged = new HashMap<>();
+        for (Path file : StagedFiles.under(spool)) {
+            AttributeList list = new AttributeList();
+            list.read(file.toString());
+            staged.put(Attribute.getSingleIntegerValueOrDefault(list, tag(0x0020, 0x0013), 0), list);
+        }
+        String everything = new String(PlantedPhiTest.concatenate(StagedFiles.under(spool)), StandardCharsets.ISO_8859_1);
+        for (String name : new String[] {"Evaluator", "Erika", "Reviewer", "Rita", "Rolf", "Datum", "Dora"}) {
+            assertTrue(!everything.contains(name), name + " survived");
+        }
+        for (int n : new int[] {1, 2}) {
+            AttributeList list = staged.get(n);
+            assertTrue(list.containsKey(tag(0x0014, 0x2006)), "EvaluatorName kept present");
+            assertEquals("", value(list, tag(0x0014, 0x2006)), "EvaluatorName (unlisted PN) emptied");
+            assertEquals("", value(item(list, tag(0x0054, 0x0016)), tag(0x0014, 0x0104)), "nested unlisted PN emptied");
+            AttributeList reference = item(list, tag(0x0008, 0x1140));
+            assertEquals("1.2.840.10008.5.1.4.1.1.2", value(reference, tag(0x0008, 0x1150)), "well-known UID kept");
+            assertEquals(value(staged.get(3 - n), tag(0x0008, 0x0018)), value(reference, tag(0x0008, 0x1155)));
+            assertEquals("1.2.840.10008.1.4.1.1", value(list, tag(0x0018, 0x991E)), "well-known frame of reference kept");
+        }
+        String concatenation = value(staged.get(1), tag(0x0020, 0x0242));
+        assertTrue(concatenation.startsWith("2.25."), "unlisted UID replaced: " + concatenation);
+        assertEquals(concatenation, value(staged.get(2), tag(0x0020, 0x0242)), "same original, same replacement");
+        assertTrue(!everything.contains("1.2.826.0.1.3680043.10.544.30.77.1"));
+        assertNotEquals("", value(staged.get(3), tag(0x0040, 0xA032)));
+    }
+
     private void writeSecret(Path spool) throws Exception {
         Path directory = Files.createDirectories(spool.resolve("private"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -159,5 +204,17 @@ class DatesEverywhereTest {
 
     private static LocalDate date(String value) {
         return LocalDate.parse(value.substring(0, 8), BASIC);
+    }
+
+    private static AttributeTag tag(int group, int element) {
+        return new AttributeTag(group, element);
+    }
+
+    private static AttributeList item(AttributeList list, AttributeTag tag) {
+        return ((SequenceAttribute) list.get(tag)).getItem(0).getAttributeList();
+    }
+
+    private static String value(AttributeList list, AttributeTag tag) {
+        return Attribute.getSingleStringValueOrEmptyString(list, tag);
     }
 }

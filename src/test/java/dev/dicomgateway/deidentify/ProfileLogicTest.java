@@ -148,6 +148,14 @@ class ProfileLogicTest {
         com.pixelmed.dicom.AttributeList item = item(list, 0x0054, 0x0016);
         assertEquals("20190407093000+0100", value(item, 0x0018, 0x1078), "DT one level down");
         assertEquals("20190331", value(item(item, 0x0054, 0x0300), 0x0014, 0x407E), "DA two levels down");
+        assertEquals("", value(list, 0x0014, 0x2006), "unlisted PN emptied");
+        assertTrue(list.containsKey(tag(0x0014, 0x2006)), "emptied, not removed");
+        assertEquals("", value(item, 0x0014, 0x0104), "nested unlisted PN emptied");
+        assertEquals(pseudonyms.uid("1.2.826.0.1.99.7"), value(list, 0x0020, 0x0242), "unlisted UID mapped like listed ones");
+        assertEquals(pseudonyms.uid("1.2.826.0.1.99.8"), value(item, 0x0008, 0x3012));
+        assertEquals("1.2.840.10008.5.1.4.1.1.2", value(item(list, 0x0008, 0x1140), 0x0008, 0x1150), "well-known UID kept");
+        assertEquals("1.2.840.113619.4.30", value(list, 0x0008, 0x0016), "a vendor's SOP class names no patient");
+        assertEquals("1.2.840.10008.1.4.1.1", value(list, 0x0018, 0x991E), "a well-known frame of reference is kept");
         String description = value(list, 0x0008, 0x1030);
         assertEquals("CT *** follow-up of ***, ***, *** and *** (not 18.05.2019)", description);
     }
