@@ -10,8 +10,9 @@ import java.util.Set;
 /**
  * The safety net for every attribute Table E.1-1 leaves in place (it does not list it, or keeps it), by value
  * representation, at any depth and in safe private attributes too: DA and the date part of DT move by the patient's
- * offset (Modified Dates on) or are removed (off); PN the table does not list is emptied; a UI value outside the
- * DICOM registry (root 1.2.840.10008.) is replaced by the keyed UID mapping, so references stay consistent — except
+ * offset (Modified Dates on) or are removed (off); PN the table does not list is emptied; in a UI attribute the table
+ * does not list, a value outside the DICOM registry (root 1.2.840.10008.) is replaced by the keyed UID mapping, so
+ * references stay consistent (a UI the table keeps, Device UID with Retain Device Identity, stays) — except
  * in the attributes that name a class, syntax or coding scheme rather than an instance ({@link #CLASS_UIDS}), whose
  * values identify a vendor's definition, never a patient, and must keep matching the file meta header and the IOD.
  * The table stays the first authority: attributes it removes, empties, dummies, cleans or replaces never reach here.
@@ -62,7 +63,7 @@ final class ValueRepresentationNet {
         return switch (vr) {
             case "DA", "DT" -> modifiedDates ? Optional.of(shifted(attribute, vr, characterSet)) : Optional.empty();
             case "PN" -> Optional.of(listed ? attribute : AttributeListDeidentifier.empty(attribute, characterSet));
-            case "UI" -> Optional.of(CLASS_UIDS.contains(attribute.getTag()) ? attribute : uids(attribute, characterSet));
+            case "UI" -> Optional.of(listed || CLASS_UIDS.contains(attribute.getTag()) ? attribute : uids(attribute, characterSet));
             default -> Optional.of(attribute);
         };
     }

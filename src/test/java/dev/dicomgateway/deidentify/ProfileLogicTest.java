@@ -171,6 +171,19 @@ class ProfileLogicTest {
         assertTrue(!item.containsKey(tag(0x0018, 0x1078)) && !item(item, 0x0054, 0x0300).containsKey(tag(0x0014, 0x407E)));
     }
 
+    @Test
+    void aUidTheTableKeepsByAnOptionIsNotReplacedByTheNet() throws Exception {
+        ProfileOptions withDevice = new ProfileOptions(true, true, true, false, true, false);
+        com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
+        put(list, 0x0018, 0x1002, "1.2.826.0.1.99.5");
+        apply(list, withDevice, new Pseudonyms(new byte[32], "E", "I", 365));
+        assertEquals("1.2.826.0.1.99.5", value(list, 0x0018, 0x1002), "Device UID, Retain Device Identity: the table decides");
+        com.pixelmed.dicom.AttributeList basic = new com.pixelmed.dicom.AttributeList();
+        put(basic, 0x0018, 0x1002, "1.2.826.0.1.99.5");
+        apply(basic, DEFAULTS, new Pseudonyms(new byte[32], "E", "I", 365));
+        assertNotEquals("1.2.826.0.1.99.5", value(basic, 0x0018, 0x1002), "without the option the table replaces it");
+    }
+
     private static void apply(com.pixelmed.dicom.AttributeList list, ProfileOptions options, Pseudonyms pseudonyms)
             throws Exception {
         new AttributeListDeidentifier(ConfidentialityProfile.load(options), new SafePrivateAttributes(false, List.of()),
