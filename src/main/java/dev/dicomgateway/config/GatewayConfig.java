@@ -58,7 +58,8 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
      * (quarantineRetention: how long a quarantined instance is kept before the gateway purges it; zero = until purged).
      */
     public record Deidentify(boolean enabled, Path secretFile, String entityPrefix, String itemPrefix,
-                             String defaultIssuerOfPatientId, boolean retainLongitudinalModifiedDates,
+                             String defaultIssuerOfPatientId, boolean requirePatientId,
+                             boolean retainLongitudinalModifiedDates,
                              int dateShiftMaxDays, boolean retainPatientCharacteristics, boolean retainDeviceIdentity,
                              boolean retainInstitutionIdentity, boolean cleanDescriptors, boolean retainSafePrivate,
                              List<String> safePrivateAttributes, boolean quarantineEnabled,
@@ -148,6 +149,7 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                 entityPrefix,
                 itemPrefix,
                 values.string("deidentify.defaultIssuerOfPatientId"),
+                values.bool("deidentify.requirePatientId"),
                 values.bool("deidentify.retainLongitudinalModifiedDates"),
                 values.integer("deidentify.dateShiftMaxDays", 1, 36_500),
                 values.bool("deidentify.retainPatientCharacteristics"),

@@ -35,6 +35,7 @@ final class AttributeListDeidentifier {
     private final Pseudonyms pseudonyms;
     private final ProfileOptions options;
     private final int dateShiftDays;
+    private final ValueRepresentationNet net;
     private TextScrubber scrubber;
 
     AttributeListDeidentifier(ConfidentialityProfile profile, SafePrivateAttributes privateAttributes,
@@ -44,6 +45,7 @@ final class AttributeListDeidentifier {
         this.pseudonyms = pseudonyms;
         this.options = options;
         this.dateShiftDays = dateShiftDays;
+        this.net = new ValueRepresentationNet(pseudonyms, options.modifiedDates(), dateShiftDays);
     }
 
     /** De-identifies {@code list} in place; entity and item ids replace PatientID/PatientName and AccessionNumber. */
@@ -84,6 +86,8 @@ final class AttributeListDeidentifier {
             if (tag.getGroup() % 2 == 1) {
                 if (attribute instanceof SequenceAttribute sequence) {
                     applyToItems(sequence, characterSet); // a safe private sequence still has its contents cleaned
+                } else if (!isPrivateCreator(tag)) {
+                    keepSafely(list, attribute, false, characterSet); // listed by the site, not by the table
                 }
                 continue;
             }
@@ -91,6 +95,8 @@ final class AttributeListDeidentifier {
                 case KEEP -> {
                     if (attribute instanceof SequenceAttribute sequence) {
                         applyToItems(sequence, characterSet);
+                    } else {
+                        keepSafely(list, attribute, profile.lists(tag.getGroup(), tag.getElement()), characterSet);
                     }
                 }
                 case REMOVE -> list.remove(tag);
@@ -100,6 +106,21 @@ final class AttributeListDeidentifier {
                 case REPLACE_UID -> replaceUids(list, attribute, characterSet);
             }
         }
+    }
+
+    /** An attribute the table leaves in place still passes the net by value representation. */
+    private void keepSafely(AttributeList list, Attribute attribute, boolean listed, SpecificCharacterSet characterSet)
+            throws DicomException {
+        java.util.Optional<Attribute> kept = net.apply(attribute, listed, characterSet);
+        if (kept.isEmpty()) {
+            list.remove(attribute.getTag());
+        } else if (kept.get() != attribute) {
+            list.put(kept.get());
+        }
+    }
+
+    private static boolean isPrivateCreator(AttributeTag tag) {
+        return tag.getElement() >= 0x0010 && tag.getElement() <= 0x00FF;
     }
 
     private void applyToItems(SequenceAttribute sequence, SpecificCharacterSet characterSet) throws DicomException {
@@ -174,7 +195,7 @@ final class AttributeListDeidentifier {
     }
 
     /** A value-less attribute with the same tag and VR, encoding text in {@code characterSet}. */
-    private static Attribute empty(Attribute attribute, SpecificCharacterSet characterSet) throws DicomException {
+    static Attribute empty(Attribute attribute, SpecificCharacterSet characterSet) throws DicomException {
         if (attribute instanceof SequenceAttribute) {
             return new SequenceAttribute(attribute.getTag());
         }
@@ -197,7 +218,7 @@ final class AttributeListDeidentifier {
         return com.pixelmed.dicom.DicomDictionary.StandardDictionary.getValueRepresentationFromTag(tag);
     }
 
-    /** Values this instance's free text must not contain: names, patient and visit data, IDs, institutions. */
+    /** Values this instance's free text must not contain: names, patient and visit data, IDs, institutions, dates. */
     private void collectIdentifiers(AttributeList list, Set<String> identifiers) throws DicomException {
         for (Attribute attribute : new ArrayList<>(list.values())) {
             AttributeTag tag = attribute.getTag();
@@ -207,12 +228,20 @@ final class AttributeListDeidentifier {
                 }
                 continue;
             }
+            String vr = attribute.getVRAsString();
+            if (("DA".equals(vr) || "DT".equals(vr)) && attribute.getStringValues() != null) {
+                for (String value : attribute.getStringValues()) {
+                    identifiers.addAll(DateForms.of(value)); // this instance's original dates, as text would show them
+                }
+                continue;
+            }
             if (tag.getGroup() % 2 == 1) {
                 continue;
             }
             ProfileAction action = profile.action(tag.getGroup(), tag.getElement());
             boolean removedOrReplaced = action == ProfileAction.REMOVE || action == ProfileAction.ZERO
-                    || action == ProfileAction.DUMMY || tag.equals(TagFromName.PatientID) || tag.equals(TagFromName.PatientName);
+                    || action == ProfileAction.DUMMY || tag.equals(TagFromName.PatientID) || tag.equals(TagFromName.PatientName)
+                    || "PN".equals(vr) && !profile.lists(tag.getGroup(), tag.getElement()); // emptied by the net
             boolean identifying = "PN".equals(attribute.getVRAsString()) || tag.getGroup() == 0x0010
                     || tag.getGroup() == 0x0038 || IDENTIFYING_NON_PATIENT_TAGS.contains(tag);
             if (removedOrReplaced && identifying && isText(attribute)) {

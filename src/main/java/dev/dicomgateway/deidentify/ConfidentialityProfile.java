@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * PS3.15 Table E.1-1 with the chosen options applied: the action for every listed attribute. The table is data
  * (confidentiality-profile.tsv beside this class); this class only reads it and resolves options and choices.
- * Attributes the table does not list are kept. Private attributes are handled by {@link SafePrivateAttributes}.
+ * Attributes the table does not list are kept here; {@link ValueRepresentationNet} then decides by value
+ * representation (dates, person names, UIDs). Private attributes are handled by {@link SafePrivateAttributes}.
  */
 final class ConfidentialityProfile {
     private static final String TABLE = "confidentiality-profile.tsv";
@@ -62,6 +63,11 @@ final class ConfidentialityProfile {
             }
         }
         return ProfileAction.KEEP;
+    }
+
+    /** True when the table has a row for this standard attribute (whatever its action). */
+    boolean lists(int group, int element) {
+        return exact.containsKey(group << 16 | element) || repeating.stream().anyMatch(p -> p.matches(group, element));
     }
 
     private void add(String tag, ProfileAction action) {

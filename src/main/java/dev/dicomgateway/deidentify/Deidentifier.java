@@ -13,7 +13,10 @@ public interface Deidentifier {
      * {@code layout}) and, when it must be rewritten, writes the de-identified
      * file to {@code output} (its file meta names {@code callingAeTitle} as source, for the metadata rows). The
      * returned instance names the file to stage (either of the two).
+     *
+     * @throws MissingPatientIdException the data set has no PatientID and the site requires one; nothing was written
+     *         or recorded
      */
     DeidentifiedInstance deidentify(Path received, DataSetLayout layout, Path output, String callingAeTitle)
-            throws IOException, UnreadableDataSetException;
+            throws IOException, UnreadableDataSetException, MissingPatientIdException;
 }

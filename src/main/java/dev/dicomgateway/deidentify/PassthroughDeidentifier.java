@@ -24,6 +24,6 @@ public final class PassthroughDeidentifier implements Deidentifier {
             throws IOException, UnreadableDataSetException {
         InstanceHeader header = reader.read(received);
         return new DeidentifiedInstance(received, header, header.patientId(), header.studyInstanceUid(),
-                header.studyInstanceUid(), header.seriesInstanceUid(), header.sopInstanceUid(), quarantine.reason(header));
+                header.studyInstanceUid(), header.seriesInstanceUid(), header.sopInstanceUid(), quarantine.reason(header), false);
     }
 }

@@ -64,7 +64,7 @@ public final class ProfileDeidentifier implements Deidentifier {
 
     @Override
     public DeidentifiedInstance deidentify(Path received, DataSetLayout layout, Path output, String callingAeTitle)
-            throws IOException, UnreadableDataSetException {
+            throws IOException, UnreadableDataSetException, MissingPatientIdException {
         AttributeList list = readHeader(received, layout);
         if (StructureFingerprint.of(list) != layout.headerStructure()) {
             // PixelMed read these bytes as another structure than the reader checked: de-identifying its reading
@@ -75,14 +75,21 @@ public final class ProfileDeidentifier implements Deidentifier {
         String issuer = Attribute.getSingleStringValueOrDefault(list, TagFromName.IssuerOfPatientID,
                 settings.defaultIssuerOfPatientId()).trim();
         String accession = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.AccessionNumber).trim();
-        String entity = pseudonyms.entityId(issuer, original.patientId());
+        PatientKey patient = PatientKey.of(issuer, original.patientId(),
+                Attribute.getSingleStringValueOrEmptyString(list, TagFromName.PatientName),
+                Attribute.getSingleStringValueOrEmptyString(list, TagFromName.PatientBirthDate),
+                Attribute.getSingleStringValueOrEmptyString(list, TagFromName.PatientSex), original.studyInstanceUid());
+        if (!patient.hasPatientId() && settings.requirePatientId()) {
+            throw new MissingPatientIdException();
+        }
+        String entity = pseudonyms.entityId(patient);
         String item = pseudonyms.itemId(original.studyInstanceUid());
         String study = pseudonyms.uid(original.studyInstanceUid());
         String series = pseudonyms.uid(original.seriesInstanceUid());
         String sop = pseudonyms.uid(original.sopInstanceUid());
         try {
             new AttributeListDeidentifier(profile, privateAttributes, pseudonyms, options,
-                    pseudonyms.dateShiftDays(issuer, original.patientId())).apply(list, entity, item);
+                    pseudonyms.dateShiftDays(patient)).apply(list, entity, item);
             write(list, layout, received, output, new FileMetaInformation(original.sopClassUid(), sop,
                     layout.transferSyntaxUid(), callingAeTitle));
         } catch (DicomException e) {
@@ -91,7 +98,8 @@ public final class ProfileDeidentifier implements Deidentifier {
         if (Uids.isValid(original.studyInstanceUid())) {
             lookupTable.recordStudy(entity, item, study, original.patientId(), issuer, accession, original.studyInstanceUid());
         }
-        return new DeidentifiedInstance(output, original, entity, item, study, series, sop, quarantine.reason(original));
+        return new DeidentifiedInstance(output, original, entity, item, study, series, sop, quarantine.reason(original),
+                !patient.hasPatientId());
     }
 
     private static AttributeList readHeader(Path received, DataSetLayout layout) throws IOException, UnreadableDataSetException {

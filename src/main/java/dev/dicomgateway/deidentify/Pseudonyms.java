@@ -30,7 +30,12 @@ final class Pseudonyms {
 
     /** Replaces PatientID and PatientName: the patient as identified by its issuer and ID. */
     String entityId(String issuerOfPatientId, String patientId) {
-        return entityPrefix + base32(hmac("entity", issuerOfPatientId, patientId));
+        return entityId(new PatientKey(PatientKey.Source.PATIENT_ID, java.util.List.of(issuerOfPatientId, patientId)));
+    }
+
+    /** Replaces PatientID and PatientName: the patient as {@code patient} identifies it (see {@link PatientKey}). */
+    String entityId(PatientKey patient) {
+        return entityPrefix + base32(hmac("entity" + patient.source().domain(), patient.parts().toArray(String[]::new)));
     }
 
     /** Replaces AccessionNumber and names the study: the study as identified by its Study Instance UID. */
@@ -47,7 +52,12 @@ final class Pseudonyms {
 
     /** Days to move this patient's dates into the past: 1..dateShiftMaxDays. */
     int dateShiftDays(String issuerOfPatientId, String patientId) {
-        byte[] mac = hmac("date", issuerOfPatientId, patientId);
+        return dateShiftDays(new PatientKey(PatientKey.Source.PATIENT_ID, java.util.List.of(issuerOfPatientId, patientId)));
+    }
+
+    /** Days to move the dates of the patient {@code patient} identifies into the past: 1..dateShiftMaxDays. */
+    int dateShiftDays(PatientKey patient) {
+        byte[] mac = hmac("date" + patient.source().domain(), patient.parts().toArray(String[]::new));
         long value = new BigInteger(1, java.util.Arrays.copyOf(mac, 8)).longValue() & Long.MAX_VALUE;
         return (int) (value % dateShiftMaxDays) + 1;
     }

@@ -35,7 +35,7 @@ public final class ReceiveMetrics {
             association(result, 0);
         }
         for (String reason : new String[] {"disk_low", "staging_failed", "incomplete", "unparseable", "invalid_uid",
-                "missing_uid", "sop_class_not_negotiated"}) {
+                "missing_uid", "missing_patient_id", "sop_class_not_negotiated"}) {
             instanceRejected(reason, 0);
         }
     }

@@ -2,6 +2,7 @@ package dev.dicomgateway.spool;
 
 import dev.dicomgateway.deidentify.DeidentifiedInstance;
 import dev.dicomgateway.deidentify.Deidentifier;
+import dev.dicomgateway.deidentify.MissingPatientIdException;
 import dev.dicomgateway.dicom.DataSetLayout;
 import dev.dicomgateway.dicom.DataSetLimits;
 import dev.dicomgateway.dicom.InstanceHeader;
@@ -40,6 +41,7 @@ public final class InstanceStager implements InstanceSink {
     private final long maxBytes;
     private final DataSetLimits limits;
     private final Quarantine quarantine;
+    private final Counter withoutPatientId;
 
     InstanceStager(SpoolLayout layout, String collection, DiskSpace diskSpace, Deidentifier deidentifier,
                    MeterRegistry registry, Clock clock, StudyCompletionTracker tracker, StudyLocks locks,
@@ -56,6 +58,9 @@ public final class InstanceStager implements InstanceSink {
         this.maxBytes = maxBytes;
         this.limits = limits;
         this.quarantine = quarantine;
+        this.withoutPatientId = Counter.builder("dicom.gateway.instances.without.patient.id")
+                .description("Instances staged without a PatientID, under an entity derived from name, birth date and "
+                        + "sex or from the study").register(registry);
         for (String reason : new String[] {"burned_in_annotation", "sop_class"}) {
             quarantined(reason).increment(0);
         }
@@ -90,12 +95,18 @@ public final class InstanceStager implements InstanceSink {
                 prepared = deidentifier.deidentify(instance.file(), layout, output, instance.callingAeTitle());
             } catch (UnreadableDataSetException e) {
                 return StoreOutcome.refused(Status.CANNOT_UNDERSTAND, "unparseable", e.getMessage());
+            } catch (MissingPatientIdException e) {
+                return StoreOutcome.refused(Status.MISSING_PATIENT_ID, "missing_patient_id", e.getMessage());
             }
             StoreOutcome invalid = validate(prepared.original(), instance);
             if (invalid != null) {
                 return invalid;
             }
-            return stage(prepared);
+            StoreOutcome outcome = stage(prepared);
+            if (prepared.withoutPatientId()) {
+                withoutPatientId.increment();
+            }
+            return outcome;
         } finally {
             Files.deleteIfExists(output);
         }

@@ -20,6 +20,8 @@ public final class Status {
     public static final int INVALID_UID = 0xC002;
     /** Error: Cannot understand — the data set's SOP Instance UID differs from the command's. */
     public static final int SOP_INSTANCE_UID_MISMATCH = 0xC003;
+    /** Error: Cannot understand — the data set has no PatientID and deidentify.requirePatientId is set. */
+    public static final int MISSING_PATIENT_ID = 0xC004;
     /** Failure: Processing failure — the instance could not be staged (I/O error). */
     public static final int PROCESSING_FAILURE = 0x0110;
 
