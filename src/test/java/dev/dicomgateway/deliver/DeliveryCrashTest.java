@@ -77,8 +77,18 @@ class DeliveryCrashTest {
         assertEquals(files.size(), report.stored().size(), report.result().output());
         first.kill();
         for (int kill = 0; kill < KILLS; kill++) {
+            long logBefore = Files.size(log);
             GatewayProcess gateway = GatewayProcess.start(spool, log, settings);
-            Thread.sleep(50 + random.nextInt(600));
+            boolean undelivered = !Delivered.files(spool.resolve("batches"), ".json").isEmpty()
+                    || !Delivered.files(spool.resolve("incoming"), ".dcm").isEmpty();
+            if (bigquery != null && kill % 2 == 0 && undelivered) {
+                // every other kill lands while a load job runs (jobs take 400 ms in the stand-in), however slowly this
+                // machine starts and seals: random sleeps alone missed every load on a loaded machine
+                awaitLogAfter(log, logBefore, "BigQuery: submitting load job", 10_000);
+                Thread.sleep(random.nextInt(300));
+            } else {
+                Thread.sleep(50 + random.nextInt(600));
+            }
             gateway.kill();
         }
         try (GatewayProcess last = GatewayProcess.start(spool, log, settings)) {
@@ -150,6 +160,19 @@ class DeliveryCrashTest {
             Thread.sleep(200);
         }
         Thread.sleep(500); // let the last batch finish its cleanup
+    }
+
+    /** Waits (at most {@code millis}) until {@code text} appears in the log after byte {@code from}. */
+    private static void awaitLogAfter(Path log, long from, String text, long millis) throws Exception {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            byte[] all = Files.readAllBytes(log);
+            if (all.length > from && new String(all, (int) from, all.length - (int) from,
+                    java.nio.charset.StandardCharsets.UTF_8).contains(text)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
     }
 
     private static String[] environment(dev.dicomgateway.testing.FakeGcs gcs, FakeBigQuery bigquery) {
