@@ -10,6 +10,7 @@ import dev.dicomgateway.http.ReadinessCheck;
 import dev.dicomgateway.receive.DicomListener;
 import dev.dicomgateway.receive.ReceiveMetrics;
 import dev.dicomgateway.spool.DiskSpace;
+import dev.dicomgateway.spool.OwnerOnly;
 import dev.dicomgateway.deliver.DeliveryEngine;
 import dev.dicomgateway.deliver.Destinations;
 import dev.dicomgateway.spool.Spool;
@@ -24,6 +25,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -84,6 +86,7 @@ public final class Gateway implements AutoCloseable {
         Deidentifier deidentifier = config.deidentify().enabled()
                 ? ProfileDeidentifier.open(config.deidentify(), layout.privateArea(), Clock.systemUTC())
                 : new PassthroughDeidentifier(new QuarantineRules(config.deidentify()));
+        tightenPermissions(config, layout); // after the secret and lookup table checks, which refuse rather than tighten
         Spool spool = Spool.open(config, layout, diskSpace, deidentifier, registry, Clock.systemUTC());
         DeliveryEngine delivery = new DeliveryEngine(config, spool, destinations, Clock.systemUTC(), registry);
         try {
@@ -113,6 +116,34 @@ public final class Gateway implements AutoCloseable {
                 config.collection(), listener.port(), operations.port(), layout.root(),
                 config.deidentify().enabled() ? "profile" : "passthrough");
         return new Gateway(config, registry, gcMetrics, listener, operations, delivery);
+    }
+
+    /**
+     * Takes group and other permissions off the spool and the local bucket and metadata directories (what an older
+     * version, a restore or an operator left), so a file written before never stays readable by other local users.
+     */
+    private static void tightenPermissions(GatewayConfig config, SpoolLayout layout) throws IOException {
+        java.util.Map<String, Path> roots = new java.util.LinkedHashMap<>();
+        roots.put("spool.dir", layout.root());
+        if (config.destination().type().equals("local")) {
+            roots.put("destination.local.dir", config.destination().localDir().toAbsolutePath().normalize());
+        }
+        if (config.metadata().type().equals("local")) {
+            roots.put("metadata.local.dir", config.metadata().localDir().toAbsolutePath().normalize());
+        }
+        for (java.util.Map.Entry<String, Path> root : roots.entrySet()) {
+            int tightened;
+            try {
+                tightened = OwnerOnly.tighten(root.getValue());
+            } catch (IOException e) {
+                throw new IOException("cannot restrict the permissions under " + root.getValue() + ": " + e.getMessage()
+                        + " (" + root.getKey() + "; the service user must own what is in it)", e);
+            }
+            if (tightened > 0) {
+                LOG.warn("tightened {} paths under {} (group/other access removed; {})", tightened, root.getValue(),
+                        root.getKey());
+            }
+        }
     }
 
     private static List<ReadinessCheck> readinessChecks(DicomListener listener, SpoolLayout layout, DiskSpace diskSpace,

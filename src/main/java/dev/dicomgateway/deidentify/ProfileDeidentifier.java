@@ -126,7 +126,8 @@ public final class ProfileDeidentifier implements Deidentifier {
     private static void write(AttributeList list, DataSetLayout layout, Path received, Path output,
                               FileMetaInformation meta) throws IOException, DicomException {
         String transferSyntax = layout.transferSyntaxUid();
-        try (FileChannel out = FileChannel.open(output, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel out = FileChannel.open(output, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                SecretKeyFile.OWNER_ONLY_FILE)) { // staged as it is: 0600 from its first byte
             OutputStream stream = new BufferedOutputStream(Channels.newOutputStream(out), BUFFER);
             stream.write(meta.encode());
             if (layout.deflated()) {
