@@ -4,7 +4,6 @@ import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.deidentify.Deidentifier;
 import dev.dicomgateway.deidentify.PassthroughDeidentifier;
 import dev.dicomgateway.deidentify.ProfileDeidentifier;
-import dev.dicomgateway.deidentify.QuarantineRules;
 import dev.dicomgateway.http.OperationsServer;
 import dev.dicomgateway.http.ReadinessCheck;
 import dev.dicomgateway.receive.DicomListener;
@@ -85,7 +84,7 @@ public final class Gateway implements AutoCloseable {
 
         Deidentifier deidentifier = config.deidentify().enabled()
                 ? ProfileDeidentifier.open(config.deidentify(), layout.privateArea(), Clock.systemUTC())
-                : new PassthroughDeidentifier(new QuarantineRules(config.deidentify()));
+                : PassthroughDeidentifier.open(config.deidentify(), layout.privateArea());
         tightenPermissions(config, layout); // after the secret and lookup table checks, which refuse rather than tighten
         Spool spool = Spool.open(config, layout, diskSpace, deidentifier, registry, Clock.systemUTC());
         DeliveryEngine delivery = new DeliveryEngine(config, spool, destinations, Clock.systemUTC(), registry);

@@ -38,9 +38,16 @@ public final class Delivered {
         if (!Files.exists(directory)) {
             return List.of();
         }
-        try (Stream<Path> walk = Files.walk(directory)) {
-            return walk.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().endsWith(suffix))
-                    .filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+        for (int attempt = 1; ; attempt++) {
+            try (Stream<Path> walk = Files.walk(directory)) {
+                return walk.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().endsWith(suffix))
+                        .filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+            } catch (java.io.UncheckedIOException e) {
+                // a running gateway renamed a temporary file away while the walk listed it: walk again
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 5) {
+                    throw e;
+                }
+            }
         }
     }
 
