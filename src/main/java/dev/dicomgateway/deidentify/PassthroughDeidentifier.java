@@ -25,9 +25,12 @@ public final class PassthroughDeidentifier implements Deidentifier {
         this.names = new Pseudonyms(secret, settings.entityPrefix(), settings.itemPrefix(), settings.dateShiftMaxDays());
     }
 
-    /** Loads (or creates) the secret the names are keyed with. */
+    /**
+     * Loads (or creates) the secret the names are keyed with and checks it against the spool's fingerprint
+     * ({@link SecretMismatchException}): another secret would give a study's later series other directory names.
+     */
     public static PassthroughDeidentifier open(GatewayConfig.Deidentify settings, Path privateDirectory) throws IOException {
-        return new PassthroughDeidentifier(settings, SecretKeyFile.loadOrCreate(settings.secretFile()));
+        return new PassthroughDeidentifier(settings, SecretKeyFile.loadForSpool(settings.secretFile(), privateDirectory));
     }
 
     @Override

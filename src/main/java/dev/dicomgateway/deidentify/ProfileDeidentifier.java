@@ -54,10 +54,13 @@ public final class ProfileDeidentifier implements Deidentifier {
         this.lookupTable = lookupTable;
     }
 
-    /** Loads (or creates) the secret and opens the lookup table in {@code privateDirectory}. */
+    /**
+     * Loads (or creates) the secret, checks it against the spool's fingerprint ({@link SecretMismatchException}) and
+     * opens the lookup table in {@code privateDirectory}.
+     */
     public static ProfileDeidentifier open(GatewayConfig.Deidentify settings, Path privateDirectory, Clock clock)
             throws IOException {
-        return new ProfileDeidentifier(settings, SecretKeyFile.loadOrCreate(settings.secretFile()),
+        return new ProfileDeidentifier(settings, SecretKeyFile.loadForSpool(settings.secretFile(), privateDirectory),
                 LookupTable.open(privateDirectory, clock));
     }
 

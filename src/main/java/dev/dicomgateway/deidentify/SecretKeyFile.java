@@ -26,6 +26,17 @@ final class SecretKeyFile {
     private SecretKeyFile() {
     }
 
+    /**
+     * The secret for the spool whose private area is {@code privateDirectory}: read (created on the spool's first
+     * start) and checked against the spool's fingerprint, so a start with another secret is refused.
+     */
+    static byte[] loadForSpool(Path file, Path privateDirectory) throws IOException {
+        SecretFingerprint.requireSecretIfRecorded(privateDirectory, file);
+        byte[] secret = loadOrCreate(file);
+        SecretFingerprint.verifyOrRecord(privateDirectory, file, secret);
+        return secret;
+    }
+
     /** Reads the secret, creating it (mode 0600, durably) on first start. Refuses a file others can read. */
     static byte[] loadOrCreate(Path file) throws IOException {
         if (!Files.exists(file)) {

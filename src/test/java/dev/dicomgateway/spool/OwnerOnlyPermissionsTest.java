@@ -75,7 +75,7 @@ class OwnerOnlyPermissionsTest {
             }
         }
         assertEquals(List.of(), open, "paths with another mode than 0700/0600");
-        for (String expected : List.of("lookup.tsv", "deidentify.key", "manifest.json",
+        for (String expected : List.of("lookup.tsv", "deidentify.key", "secret.fingerprint", "manifest.json",
                 "package.tar.gz", "1.ndjson")) {
             assertTrue(seen.stream().anyMatch(name -> name.endsWith(expected.equals("1.ndjson") ? ".ndjson" : expected)),
                     "the walk covered a " + expected + ": " + seen);
