@@ -85,7 +85,6 @@ public final class Gateway implements AutoCloseable {
         Deidentifier deidentifier = config.deidentify().enabled()
                 ? ProfileDeidentifier.open(config.deidentify(), layout.privateArea(), Clock.systemUTC())
                 : PassthroughDeidentifier.open(config.deidentify(), layout.privateArea());
-        tightenPermissions(config, layout); // after the secret and lookup table checks, which refuse rather than tighten
         Spool spool = Spool.open(config, layout, diskSpace, deidentifier, registry, Clock.systemUTC());
         DeliveryEngine delivery = new DeliveryEngine(config, spool, destinations, Clock.systemUTC(), registry);
         try {
@@ -107,6 +106,14 @@ public final class Gateway implements AutoCloseable {
             operations = OperationsServer.start(config.http().bind(), config.http().port(), registry,
                     readinessChecks(listener, layout, diskSpace, delivery));
         } catch (IOException e) {
+            listener.close();
+            delivery.close();
+            throw e;
+        }
+        try { // after the secret and lookup table checks (which refuse rather than tighten) and once delivery runs:
+            tightenPermissions(config, layout); // new files are owner-only anyway; this is for what was there before
+        } catch (IOException e) {
+            operations.close();
             listener.close();
             delivery.close();
             throw e;
