@@ -4,12 +4,12 @@ import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.deidentify.Deidentifier;
 import dev.dicomgateway.deidentify.PassthroughDeidentifier;
 import dev.dicomgateway.deidentify.ProfileDeidentifier;
-import dev.dicomgateway.deidentify.QuarantineRules;
 import dev.dicomgateway.http.OperationsServer;
 import dev.dicomgateway.http.ReadinessCheck;
 import dev.dicomgateway.receive.DicomListener;
 import dev.dicomgateway.receive.ReceiveMetrics;
 import dev.dicomgateway.spool.DiskSpace;
+import dev.dicomgateway.spool.OwnerOnly;
 import dev.dicomgateway.deliver.DeliveryEngine;
 import dev.dicomgateway.deliver.Destinations;
 import dev.dicomgateway.spool.Spool;
@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -83,7 +84,7 @@ public final class Gateway implements AutoCloseable {
 
         Deidentifier deidentifier = config.deidentify().enabled()
                 ? ProfileDeidentifier.open(config.deidentify(), layout.privateArea(), Clock.systemUTC())
-                : new PassthroughDeidentifier(new QuarantineRules(config.deidentify()));
+                : PassthroughDeidentifier.open(config.deidentify(), layout.privateArea());
         Spool spool = Spool.open(config, layout, diskSpace, deidentifier, registry, Clock.systemUTC());
         DeliveryEngine delivery = new DeliveryEngine(config, spool, destinations, Clock.systemUTC(), registry);
         try {
@@ -109,10 +110,46 @@ public final class Gateway implements AutoCloseable {
             delivery.close();
             throw e;
         }
+        try { // after the secret and lookup table checks (which refuse rather than tighten) and once delivery runs:
+            tightenPermissions(config, layout); // new files are owner-only anyway; this is for what was there before
+        } catch (IOException e) {
+            operations.close();
+            listener.close();
+            delivery.close();
+            throw e;
+        }
         LOG.info("gateway {} ready: collection={} dicom_port={} http_port={} spool={} deidentify={}", config.gatewayId(),
                 config.collection(), listener.port(), operations.port(), layout.root(),
                 config.deidentify().enabled() ? "profile" : "passthrough");
         return new Gateway(config, registry, gcMetrics, listener, operations, delivery);
+    }
+
+    /**
+     * Takes group and other permissions off the spool and the local bucket and metadata directories (what an older
+     * version, a restore or an operator left), so a file written before never stays readable by other local users.
+     */
+    private static void tightenPermissions(GatewayConfig config, SpoolLayout layout) throws IOException {
+        java.util.Map<String, Path> roots = new java.util.LinkedHashMap<>();
+        roots.put("spool.dir", layout.root());
+        if (config.destination().type().equals("local")) {
+            roots.put("destination.local.dir", config.destination().localDir().toAbsolutePath().normalize());
+        }
+        if (config.metadata().type().equals("local")) {
+            roots.put("metadata.local.dir", config.metadata().localDir().toAbsolutePath().normalize());
+        }
+        for (java.util.Map.Entry<String, Path> root : roots.entrySet()) {
+            int tightened;
+            try {
+                tightened = OwnerOnly.tighten(root.getValue());
+            } catch (IOException e) {
+                throw new IOException("cannot restrict the permissions under " + root.getValue() + ": " + e.getMessage()
+                        + " (" + root.getKey() + "; the service user must own what is in it)", e);
+            }
+            if (tightened > 0) {
+                LOG.warn("tightened {} paths under {} (group/other access removed; {})", tightened, root.getValue(),
+                        root.getKey());
+            }
+        }
     }
 
     private static List<ReadinessCheck> readinessChecks(DicomListener listener, SpoolLayout layout, DiskSpace diskSpace,

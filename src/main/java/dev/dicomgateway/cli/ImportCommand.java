@@ -5,7 +5,6 @@ import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.deidentify.Deidentifier;
 import dev.dicomgateway.deidentify.PassthroughDeidentifier;
 import dev.dicomgateway.deidentify.ProfileDeidentifier;
-import dev.dicomgateway.deidentify.QuarantineRules;
 import dev.dicomgateway.spool.DiskSpace;
 import dev.dicomgateway.spool.FolderImport;
 import dev.dicomgateway.spool.Spool;
@@ -43,7 +42,7 @@ public final class ImportCommand implements Callable<Integer> {
             Clock clock = Clock.systemUTC();
             Deidentifier deidentifier = settings.deidentify().enabled()
                     ? ProfileDeidentifier.open(settings.deidentify(), layout.privateArea(), clock)
-                    : new PassthroughDeidentifier(new QuarantineRules(settings.deidentify()));
+                    : PassthroughDeidentifier.open(settings.deidentify(), layout.privateArea());
             Spool spool = Spool.open(settings, layout, new DiskSpace(layout.root(), settings.spool().minFreeBytes()),
                     deidentifier, new SimpleMeterRegistry(), clock);
             FolderImport.Summary summary = new FolderImport(spool).importFolder(folder);

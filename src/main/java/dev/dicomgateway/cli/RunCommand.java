@@ -5,6 +5,7 @@ import ch.qos.logback.classic.LoggerContext;
 import dev.dicomgateway.Gateway;
 import dev.dicomgateway.config.ConfigException;
 import dev.dicomgateway.config.GatewayConfig;
+import dev.dicomgateway.deidentify.SecretMismatchException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,9 @@ public final class RunCommand implements Callable<Integer> {
         Gateway gateway;
         try {
             gateway = Gateway.start(settings);
+        } catch (SecretMismatchException e) { // another secret than the spool's: fix deidentify.secretFile or restore it
+            System.err.println("dicom-gateway: configuration error: " + e.getMessage());
+            return EXIT_CONFIG;
         } catch (IOException | IllegalArgumentException e) {
             System.err.println("dicom-gateway: cannot start: " + e.getMessage());
             return EXIT_START;

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,16 +38,21 @@ public final class LookupTable {
         this.clock = clock;
     }
 
-    /** Opens (or creates, mode 0600 in a 0700 directory) the table in {@code privateDirectory}. */
+    /**
+     * Opens (or creates, mode 0600 in a 0700 directory) the table in {@code privateDirectory}; refuses a table group or
+     * others may read, as the secret file is refused.
+     */
     public static LookupTable open(Path privateDirectory, Clock clock) throws IOException {
         if (!Files.isDirectory(privateDirectory)) {
-            Files.createDirectories(privateDirectory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(privateDirectory, SecretKeyFile.OWNER_ONLY_DIRECTORY);
         }
         LookupTable table = new LookupTable(privateDirectory.resolve(FILE_NAME), clock);
         if (!Files.exists(table.file)) {
-            Files.createFile(table.file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(table.file, SecretKeyFile.OWNER_ONLY_FILE);
             table.append(HEADER + "\n");
         }
+        // the originals behind every pseudonym: checked like the secret, refused rather than tightened unnoticed
+        SecretKeyFile.refuseIfShared(table.file, "lookup table", "it holds the original identifiers; spool.dir");
         for (Row row : read(table.file)) {
             table.knownItems.add(row.itemId());
         }

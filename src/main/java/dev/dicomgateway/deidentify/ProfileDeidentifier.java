@@ -55,10 +55,13 @@ public final class ProfileDeidentifier implements Deidentifier {
         this.lookupTable = lookupTable;
     }
 
-    /** Loads (or creates) the secret and opens the lookup table in {@code privateDirectory}. */
+    /**
+     * Loads (or creates) the secret, checks it against the spool's fingerprint ({@link SecretMismatchException}) and
+     * opens the lookup table in {@code privateDirectory}.
+     */
     public static ProfileDeidentifier open(GatewayConfig.Deidentify settings, Path privateDirectory, Clock clock)
             throws IOException {
-        return new ProfileDeidentifier(settings, SecretKeyFile.loadOrCreate(settings.secretFile()),
+        return new ProfileDeidentifier(settings, SecretKeyFile.loadForSpool(settings.secretFile(), privateDirectory),
                 LookupTable.open(privateDirectory, clock));
     }
 
@@ -140,7 +143,8 @@ public final class ProfileDeidentifier implements Deidentifier {
     private static void write(AttributeList list, DataSetLayout layout, Path received, Path output,
                               FileMetaInformation meta) throws IOException, DicomException {
         String transferSyntax = layout.transferSyntaxUid();
-        try (FileChannel out = FileChannel.open(output, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel out = FileChannel.open(output, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                SecretKeyFile.OWNER_ONLY_FILE)) { // staged as it is: 0600 from its first byte
             OutputStream stream = new BufferedOutputStream(Channels.newOutputStream(out), BUFFER);
             stream.write(meta.encode());
             if (layout.deflated()) {

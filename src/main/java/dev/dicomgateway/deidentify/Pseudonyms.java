@@ -50,6 +50,24 @@ final class Pseudonyms {
         return "2.25." + new BigInteger(1, first128);
     }
 
+    /**
+     * Passthrough mode (deidentify.enabled=false) stages the data set unchanged but names it with these keyed digests,
+     * never with its values: entity from the PatientID, item from the StudyInstanceUID, series and instance names from
+     * their UIDs (in the 2.25 form, so the spool's UID checks hold). Their own domains keep them apart from the
+     * profile's pseudonyms.
+     */
+    String passthroughEntity(String patientId) {
+        return entityPrefix + base32(hmac("passthrough-entity", patientId));
+    }
+
+    String passthroughItem(String studyInstanceUid) {
+        return itemPrefix + base32(hmac("passthrough-item", studyInstanceUid));
+    }
+
+    String passthroughUid(String uid) {
+        return "2.25." + new BigInteger(1, java.util.Arrays.copyOf(hmac("passthrough-uid", uid), 16));
+    }
+
     /** Days to move this patient's dates into the past: 1..dateShiftMaxDays. */
     int dateShiftDays(String issuerOfPatientId, String patientId) {
         return dateShiftDays(new PatientKey(PatientKey.Source.PATIENT_ID, java.util.List.of(issuerOfPatientId, patientId)));

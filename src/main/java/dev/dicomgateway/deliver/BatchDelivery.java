@@ -94,7 +94,9 @@ final class BatchDelivery {
             for (BatchManifest.Instance instance : manifest.instances) {
                 Checksums checksums = Checksums.of(files.resolve(instance.file()));
                 Map<String, String> values = names(manifest, studyDate, instance);
-                String study = MetadataRows.firstValue(files.resolve(instance.file()), "0020000D");
+                // passthrough names nothing by a value of the data set: {study} is then the item (a keyed digest)
+                String study = config.deidentify().enabled()
+                        ? MetadataRows.firstValue(files.resolve(instance.file()), "0020000D") : null;
                 values.put("study", study == null ? manifest.item : study);
                 String name = instanceNames.render(values);
                 objects.add(new BatchManifest.StoredObject(name, FILES + "/" + instance.file(), checksums.size(),

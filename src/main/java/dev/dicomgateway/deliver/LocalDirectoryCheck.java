@@ -11,7 +11,7 @@ final class LocalDirectoryCheck {
 
     static CheckResult writable(String key, Path directory) {
         try {
-            Files.createDirectories(directory);
+            dev.dicomgateway.spool.DurableFiles.createDirectories(directory); // 0700, as delivery creates it
             Path probe = Files.createTempFile(directory, ".check-", ".tmp");
             Files.delete(probe);
             return CheckResult.ok(key, directory.toAbsolutePath() + " is writable");

@@ -1,17 +1,17 @@
 package dev.dicomgateway.deliver;
 
 import dev.dicomgateway.spool.DurableFiles;
+import dev.dicomgateway.spool.OwnerOnly;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
  * destination.type=local: objects as files under destination.local.dir, named exactly as in a bucket. Written to a
  * temporary name, synced, then linked into place (which never replaces an existing object). The embedded default,
- * so the whole mission runs on one machine without any cloud account.
+ * so the whole mission runs on one machine without any cloud account. Directories are 0700 and objects 0600.
  */
 public final class LocalDirectoryStore implements ObjectStore {
     private final Path root;
@@ -37,7 +37,7 @@ public final class LocalDirectoryStore implements ObjectStore {
             }
             DurableFiles.createDirectories(target.getParent());
             Path temporary = target.resolveSibling("." + target.getFileName() + ".part");
-            Files.copy(file, temporary, StandardCopyOption.REPLACE_EXISTING);
+            OwnerOnly.copy(file, temporary); // 0600 from its first byte, in directories made 0700
             DurableFiles.syncFile(temporary);
             try {
                 Files.createLink(target, temporary);

@@ -34,7 +34,7 @@ public final class StudyArchive {
         CRC32C crc = new CRC32C();
         MessageDigest md5 = Checksums.newMd5();
         long[] size = new long[1];
-        try (OutputStream file = Files.newOutputStream(target);
+        try (OutputStream file = java.nio.channels.Channels.newOutputStream(dev.dicomgateway.spool.OwnerOnly.openForWriting(target));
              OutputStream counted = new FilterOutputStream(file) {
                  @Override
                  public void write(byte[] b, int off, int len) throws IOException {

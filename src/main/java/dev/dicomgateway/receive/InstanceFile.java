@@ -7,14 +7,20 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The temporary file an instance is streamed into as its P-DATA fragments arrive: file meta header first, then the
- * data set bytes as received. {@link #complete()} closes it; {@link #discard()} removes it.
+ * data set bytes as received, mode 0600. {@link #complete()} closes it; {@link #discard()} removes it.
  */
 final class InstanceFile {
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final Path path;
     private FileChannel channel;
@@ -26,7 +32,8 @@ final class InstanceFile {
 
     static InstanceFile create(Path directory, FileMetaInformation meta) throws IOException {
         Path path = directory.resolve("rx-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet() + ".part");
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        // the raw instance, names and IDs included: the service user's only from its first byte, whatever the umask
+        FileChannel channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY);
         InstanceFile file = new InstanceFile(path, channel);
         try {
             byte[] header = meta.encode();

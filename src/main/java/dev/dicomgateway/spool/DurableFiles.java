@@ -10,12 +10,15 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/** File system steps that survive a power cut: directory creation and renames followed by a directory fsync. */
+/**
+ * File system steps that survive a power cut: directory creation and renames followed by a directory fsync. What they
+ * create is the service user's only: directories 0700, files 0600 ({@link OwnerOnly}).
+ */
 public final class DurableFiles {
     private DurableFiles() {
     }
 
-    /** Creates {@code directory} and any missing parents, syncing each parent that gained an entry. */
+    /** Creates {@code directory} and any missing parents (0700), syncing each parent that gained an entry. */
     public static void createDirectories(Path directory) throws IOException {
         Deque<Path> missing = new ArrayDeque<>();
         for (Path p = directory; p != null && !Files.isDirectory(p); p = p.getParent()) {
@@ -24,7 +27,7 @@ public final class DurableFiles {
         while (!missing.isEmpty()) {
             Path next = missing.pop();
             try {
-                Files.createDirectory(next);
+                Files.createDirectory(next, OwnerOnly.DIRECTORY);
             } catch (FileAlreadyExistsException e) {
                 if (!Files.isDirectory(next)) {
                     throw e;
@@ -61,12 +64,11 @@ public final class DurableFiles {
 
     /**
      * Streams {@code content} to {@code target} via a synced temporary file and a durable rename: the target holds all
-     * of it or keeps what it held before. Nothing is held in memory beyond a buffer.
+     * of it or keeps what it held before, mode 0600. Nothing is held in memory beyond a buffer.
      */
     public static <E extends Exception> void writeDurably(Path target, Content<E> content) throws IOException, E {
         Path temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = OwnerOnly.openForWriting(temporary)) {
             java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16);
             content.writeTo(out);
             out.flush();

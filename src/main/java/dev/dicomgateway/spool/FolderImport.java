@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -66,7 +65,7 @@ public final class FolderImport {
         }
         Path copy = spool.layout().temporary().resolve("import-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".part");
         try {
-            Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+            OwnerOnly.copy(file, copy); // PHI until de-identified: 0600, whatever the source file's mode
             StoreOutcome outcome = spool.stager().store(new ReceivedInstance(copy, header.sopClassUid(),
                     header.sopInstanceUid(), "", CALLING_AE, Files.size(file)));
             return outcome.success() ? null : outcome.reason() + " (" + outcome.comment() + ")";

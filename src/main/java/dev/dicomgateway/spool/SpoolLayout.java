@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * instances, the same shape under {@code quarantine/} (with a {@code <sop>.reason} file) for instances that may
  * carry burned-in text, {@code tmp/} for instances still arriving (never visible elsewhere), and {@code private/}
  * (mode 0700) for the re-identification table; sealed studies move to {@code batches/}, and on to {@code failed/} or
- * {@code delivered/} (manifests only).
+ * {@code delivered/} (manifests only). Every directory is 0700 and every file 0600 ({@link OwnerOnly}): they hold
+ * patient data before and after de-identification.
  */
 public final class SpoolLayout {
     private final Path root;

@@ -86,7 +86,7 @@ public final class StudySealer {
             }
             part = nextPart(study);
             batchDirectory = layout.batches().resolve(study.entity() + "_" + study.item() + "_p" + part);
-            Files.createDirectories(batchDirectory);
+            Files.createDirectories(batchDirectory, OwnerOnly.DIRECTORY);
             DurableFiles.writeDurably(batchDirectory.resolve(STUDY_KEY), String.join("\n", study.collection(),
                     study.entity(), study.item(), String.valueOf(part)).getBytes(StandardCharsets.UTF_8));
             Files.move(studyDirectory, batchDirectory.resolve(FILES), StandardCopyOption.ATOMIC_MOVE);

@@ -123,14 +123,27 @@ class DeliveryCrashTest {
             Dcmtk.Result listing = Dcmtk.run(List.of("tar", "tzf", archive.toString()));
             assertEquals(0, listing.exitCode(), archive + ": " + listing.output());
             for (String member : listing.output().split("\n")) {
-                members.add(member.substring(member.lastIndexOf('/') + 1).replace(".dcm", ""));
+                members.add(member);
             }
         }
-        List<String> rowSops = bigquery != null
-                ? bigquery.rows("crash-project", "crash", "dicom").stream().map(r -> r.get("SOPInstanceUID").toString()).toList()
-                : Delivered.rows(TestGateway.metadataOf(spool)).stream().map(r -> r.get("SOPInstanceUID").asText()).toList();
+        // passthrough names members by keyed digests: a member's SOP Instance UID is the one its metadata row reads
+        java.util.Map<String, String> sopByMember = new java.util.HashMap<>();
+        List<String> rowSops = new ArrayList<>();
+        if (bigquery != null) {
+            for (java.util.Map<String, Object> r : bigquery.rows("crash-project", "crash", "dicom")) {
+                rowSops.add(r.get("SOPInstanceUID").toString());
+                sopByMember.put(String.valueOf(r.get("archive_member")), r.get("SOPInstanceUID").toString());
+            }
+        } else {
+            for (com.fasterxml.jackson.databind.JsonNode r : Delivered.rows(TestGateway.metadataOf(spool))) {
+                rowSops.add(r.get("SOPInstanceUID").asText());
+                sopByMember.put(r.get("archive_member").asText(), r.get("SOPInstanceUID").asText());
+            }
+        }
         assertEquals(files.size(), members.size(), "archive members (seed " + seed + ")");
-        assertEquals(sops, new HashSet<>(members), "every acknowledged instance in exactly one archive");
+        assertEquals(files.size(), new HashSet<>(members).size(), "no member twice (seed " + seed + ")");
+        assertEquals(sops, new HashSet<>(members.stream().map(m -> sopByMember.getOrDefault(m, "no row for " + m)).toList()),
+                "every acknowledged instance in exactly one archive");
         assertEquals(files.size(), rowSops.size(), "metadata rows");
         assertEquals(sops, new HashSet<>(rowSops), "exactly one row per instance");
         assertTrue(Delivered.files(spool.resolve("batches"), ".dcm").isEmpty(), "nothing left to deliver");

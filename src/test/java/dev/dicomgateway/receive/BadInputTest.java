@@ -128,14 +128,19 @@ class BadInputTest {
         assertEquals(0xC002, storeRaw("../../x", DataSets.ct("../../x", "P1", STUDY, SERIES, 64)));
         assertEquals(0xC002, storeRaw("1.2.3.93", DataSets.ct("1.2.3.93", "P1", "../../../study", SERIES, 64)));
         assertEquals(0xC002, storeRaw("1.2.3.92", DataSets.ct("1.2.3.92", "P1", STUDY, "/etc/passwd", 64)));
-        // a hostile PatientID is encoded into one harmless directory name
+        // a hostile PatientID never becomes a path: passthrough names the entity by a keyed digest
         assertEquals(0x0000, storeRaw("1.2.3.91", DataSets.ct("1.2.3.91", "../../../../evil/..", STUDY, SERIES, 64)));
         try (Stream<Path> everything = Files.walk(root)) {
             assertEquals(java.util.List.of(), everything.filter(Files::isRegularFile)
-                    .filter(p -> !p.startsWith(spool().resolve("incoming/DEFAULT"))).toList(), "files outside incoming/DEFAULT");
+                    .filter(p -> !p.startsWith(spool().resolve("incoming/DEFAULT")))
+                    .filter(p -> !p.startsWith(spool().resolve("private"))).toList(), "files outside incoming/DEFAULT");
         }
-        Path staged = spool().resolve("incoming/DEFAULT/..%2F..%2F..%2F..%2Fevil%2F../" + STUDY + "/" + SERIES + "/1.2.3.91.dcm");
-        assertTrue(Files.isRegularFile(staged), "staged under its encoded entity");
+        try (Stream<Path> staged = Files.walk(spool().resolve("incoming/DEFAULT"))) {
+            java.util.List<Path> files = staged.filter(Files::isRegularFile).toList();
+            assertEquals(1, files.size(), files.toString());
+            assertTrue(spool().resolve("incoming/DEFAULT").relativize(files.get(0)).toString()
+                    .matches("E[A-Z2-7]{13}/I[A-Z2-7]{13}/2\\.25\\.[0-9]+/2\\.25\\.[0-9]+\\.dcm"), files.toString());
+        }
     }
 
     @Test

@@ -107,7 +107,12 @@ class CrashSafetyTest {
                 for (Path file : files.filter(Files::isRegularFile).toList()) {
                     String name = file.getFileName().toString();
                     assertTrue(name.endsWith(".dcm"), when + ": unexpected file " + file);
-                    String sop = name.substring(0, name.length() - 4);
+                    String sop; // passthrough names files by a keyed digest: the SOP Instance UID is the data set's
+                    try {
+                        sop = sopOf(file);
+                    } catch (IllegalStateException unreadable) {
+                        throw new AssertionError(when + ": partial or corrupt " + file, unreadable);
+                    }
                     assertEquals(sourceDigests.get(sop), Part10.dataSetDigest(file), when + ": partial or corrupt " + file);
                     staged.put(sop, file);
                 }

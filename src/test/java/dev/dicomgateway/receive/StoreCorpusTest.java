@@ -77,11 +77,23 @@ class StoreCorpusTest {
         }
     }
 
-    /** incoming/DEFAULT/<entity>/<study>/<series>/<sop>.dcm, whatever the entity's encoding. */
+    /**
+     * incoming/DEFAULT/<entity>/<item>/<series>/<sop>.dcm: in passthrough every level is a keyed digest, so the staged
+     * copy of a source is the one whose SOP Instance UID is the source's.
+     */
     private Path stagedPath(Corpus.File file) throws IOException {
-        try (Stream<Path> entities = Files.list(spool.resolve("incoming").resolve("DEFAULT"))) {
-            return entities.map(entity -> entity.resolve(file.studyInstanceUid()).resolve(file.seriesInstanceUid())
-                    .resolve(file.sopInstanceUid() + ".dcm")).filter(Files::isRegularFile).findFirst().orElse(null);
+        try (Stream<Path> staged = Files.walk(spool.resolve("incoming").resolve("DEFAULT"))) {
+            for (Path candidate : staged.filter(Files::isRegularFile).toList()) {
+                try {
+                    if (new dev.dicomgateway.dicom.InstanceHeaderReader().read(candidate).sopInstanceUid()
+                            .equals(file.sopInstanceUid())) {
+                        return candidate;
+                    }
+                } catch (dev.dicomgateway.dicom.UnreadableDataSetException e) {
+                    // not this one
+                }
+            }
+            return null;
         }
     }
 

@@ -26,9 +26,20 @@ public final class GatewayProcess implements AutoCloseable {
     /** Starts the gateway on the Java runtime under {@code javaHome}. */
     public static GatewayProcess start(Path javaHome, Path spool, Path log, String... environment)
             throws IOException, InterruptedException {
+        return start(javaHome, null, spool, log, environment);
+    }
+
+    /** Starts the gateway under the file-creation mask {@code umask} (e.g. "000"), set by a shell that then execs java. */
+    public static GatewayProcess startWithUmask(String umask, Path spool, Path log, String... environment)
+            throws IOException, InterruptedException {
+        return start(Path.of(System.getProperty("java.home")), umask, spool, log, environment);
+    }
+
+    private static GatewayProcess start(Path javaHome, String umask, Path spool, Path log, String... environment)
+            throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return startOnce(javaHome, spool, log, environment);
+                return startOnce(javaHome, umask, spool, log, environment);
             } catch (IOException e) {
                 if (attempt == 3 || !e.getMessage().contains("Address already in use")) {
                     throw e; // only the free-port race (another process took it meanwhile) is retried
@@ -37,12 +48,16 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    private static GatewayProcess startOnce(Path javaHome, Path spool, Path log, String... environment)
+    private static GatewayProcess startOnce(Path javaHome, String umask, Path spool, Path log, String... environment)
             throws IOException, InterruptedException {
         int dicomPort = freePort();
-        ProcessBuilder builder = new ProcessBuilder(List.of(
+        List<String> command = new java.util.ArrayList<>(List.of(
                 javaHome.resolve("bin").resolve("java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), "dev.dicomgateway.cli.Main", "run"));
+        if (umask != null) {
+            command.addAll(0, List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$0\" \"$@\""));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("DICOM_GATEWAY_DICOM_BIND", "127.0.0.1");
         builder.environment().put("DICOM_GATEWAY_DICOM_PORT", String.valueOf(dicomPort));
         builder.environment().put("DICOM_GATEWAY_HTTP_PORT", "0");
