@@ -64,7 +64,7 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                              boolean retainInstitutionIdentity, boolean cleanDescriptors, boolean retainSafePrivate,
                              List<String> safePrivateAttributes, boolean quarantineEnabled,
                              List<String> quarantineModalities, List<String> quarantineSopClasses,
-                             Duration quarantineRetention) {
+                             Duration quarantineRetention, List<String> pixelMasks) {
     }
 
     /** The operations endpoint (health, readiness, metrics). */
@@ -161,7 +161,21 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                 values.bool("deidentify.quarantine.enabled"),
                 values.list("deidentify.quarantine.modalities").stream().map(m -> m.toUpperCase(java.util.Locale.ROOT)).toList(),
                 sopClasses,
-                values.duration("deidentify.quarantine.retention", Duration.ZERO));
+                values.duration("deidentify.quarantine.retention", Duration.ZERO),
+                pixelMasks(values));
+    }
+
+    private static List<String> pixelMasks(ConfigValues values) throws ConfigException {
+        List<String> rules = values.list("deidentify.pixelMasks");
+        for (String rule : rules) {
+            try {
+                dev.dicomgateway.deidentify.PixelMaskRule.parse(rule);
+            } catch (IllegalArgumentException e) {
+                throw values.invalid("deidentify.pixelMasks", rule, "rules MANUFACTURER|MODEL|ROWSxCOLUMNS|X Y WIDTH "
+                        + "HEIGHT[;X Y WIDTH HEIGHT] (" + e.getMessage() + ")");
+            }
+        }
+        return rules;
     }
 
     private static String prefix(ConfigValues values, String key) throws ConfigException {

@@ -26,6 +26,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * De-identifies by the PS3.15 profile while streaming: PixelMed parses only the bytes before the pixel data, the
@@ -44,6 +46,7 @@ public final class ProfileDeidentifier implements Deidentifier {
     private final Pseudonyms pseudonyms;
     private final QuarantineRules quarantine;
     private final LookupTable lookupTable;
+    private final List<PixelMaskRule> pixelMasks;
 
     private ProfileDeidentifier(GatewayConfig.Deidentify settings, byte[] secret, LookupTable lookupTable) {
         this.settings = settings;
@@ -53,6 +56,7 @@ public final class ProfileDeidentifier implements Deidentifier {
         this.pseudonyms = new Pseudonyms(secret, settings.entityPrefix(), settings.itemPrefix(), settings.dateShiftMaxDays());
         this.quarantine = new QuarantineRules(settings);
         this.lookupTable = lookupTable;
+        this.pixelMasks = settings.pixelMasks().stream().map(PixelMaskRule::parse).toList();
     }
 
     /**
@@ -90,18 +94,29 @@ public final class ProfileDeidentifier implements Deidentifier {
         String study = pseudonyms.uid(original.studyInstanceUid());
         String series = pseudonyms.uid(original.seriesInstanceUid());
         String sop = pseudonyms.uid(original.sopInstanceUid());
+        String quarantineReason = quarantine.reason(original);
+        Optional<PixelMask> mask = Optional.empty();
+        if (quarantineReason != null) { // a candidate for quarantine: blanked instead if a rule knows its text's place
+            try (FileChannel in = FileChannel.open(received, StandardOpenOption.READ)) {
+                mask = PixelMask.find(pixelMasks, list, layout, in);
+            }
+        }
         try {
             new AttributeListDeidentifier(profile, privateAttributes, pseudonyms, options,
                     pseudonyms.dateShiftDays(patient)).apply(list, entity, item);
+            if (mask.isPresent()) {
+                markMasked(list);
+                quarantineReason = null;
+            }
             write(list, layout, received, output, new FileMetaInformation(original.sopClassUid(), sop,
-                    layout.transferSyntaxUid(), callingAeTitle));
+                    layout.transferSyntaxUid(), callingAeTitle), mask);
         } catch (DicomException e) {
             throw new UnreadableDataSetException("data set cannot be de-identified: " + e.getClass().getSimpleName(), e);
         }
         if (Uids.isValid(original.studyInstanceUid())) {
             lookupTable.recordStudy(entity, item, study, original.patientId(), issuer, accession, original.studyInstanceUid());
         }
-        return new DeidentifiedInstance(output, original, entity, item, study, series, sop, quarantine.reason(original),
+        return new DeidentifiedInstance(output, original, entity, item, study, series, sop, quarantineReason,
                 !patient.hasPatientId());
     }
 
@@ -140,8 +155,19 @@ public final class ProfileDeidentifier implements Deidentifier {
         }
     }
 
+    /** BurnedInAnnotation NO, and DeidentificationMethod says how that came to be true. */
+    private static void markMasked(AttributeList list) throws DicomException {
+        Attribute burnedIn = new com.pixelmed.dicom.CodeStringAttribute(TagFromName.BurnedInAnnotation);
+        burnedIn.addValue("NO");
+        list.put(burnedIn);
+        Attribute method = list.get(TagFromName.DeidentificationMethod);
+        if (method != null) {
+            method.addValue("BURNED-IN TEXT MASKED BY DEIDENTIFY.PIXELMASKS");
+        }
+    }
+
     private static void write(AttributeList list, DataSetLayout layout, Path received, Path output,
-                              FileMetaInformation meta) throws IOException, DicomException {
+                              FileMetaInformation meta, Optional<PixelMask> mask) throws IOException, DicomException {
         String transferSyntax = layout.transferSyntaxUid();
         try (FileChannel out = FileChannel.open(output, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 SecretKeyFile.OWNER_ONLY_FILE)) { // staged as it is: 0600 from its first byte
@@ -156,6 +182,10 @@ public final class ProfileDeidentifier implements Deidentifier {
             list.write(dicom);
             dicom.flush();
             try (FileChannel in = FileChannel.open(received, StandardOpenOption.READ)) {
+                if (mask.isPresent()) {
+                    mask.get().copy(in, layout, out);
+                    return;
+                }
                 long position = layout.bulkStart();
                 while (position < layout.bulkEnd()) {
                     position += in.transferTo(position, layout.bulkEnd() - position, out);
