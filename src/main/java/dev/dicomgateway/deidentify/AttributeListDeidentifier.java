@@ -51,8 +51,9 @@ final class AttributeListDeidentifier {
     /** De-identifies {@code list} in place; entity and item ids replace PatientID/PatientName and AccessionNumber. */
     void apply(AttributeList list, String entityId, String itemId) throws DicomException {
         Set<String> identifiers = new LinkedHashSet<>();
-        collectIdentifiers(list, identifiers);
-        scrubber = new TextScrubber(identifiers);
+        Set<String> dates = new LinkedHashSet<>();
+        collectIdentifiers(list, identifiers, dates);
+        scrubber = new TextScrubber(identifiers, dates);
         list.removeGroupLengthAttributes();
         list.removeMetaInformationHeaderAttributes();
         SpecificCharacterSet characterSet = new SpecificCharacterSet(list);
@@ -219,19 +220,19 @@ final class AttributeListDeidentifier {
     }
 
     /** Values this instance's free text must not contain: names, patient and visit data, IDs, institutions, dates. */
-    private void collectIdentifiers(AttributeList list, Set<String> identifiers) throws DicomException {
+    private void collectIdentifiers(AttributeList list, Set<String> identifiers, Set<String> dates) throws DicomException {
         for (Attribute attribute : new ArrayList<>(list.values())) {
             AttributeTag tag = attribute.getTag();
             if (attribute instanceof SequenceAttribute sequence) {
                 for (SequenceItem item : iterable(sequence)) {
-                    collectIdentifiers(item.getAttributeList(), identifiers);
+                    collectIdentifiers(item.getAttributeList(), identifiers, dates);
                 }
                 continue;
             }
             String vr = attribute.getVRAsString();
             if (("DA".equals(vr) || "DT".equals(vr)) && attribute.getStringValues() != null) {
                 for (String value : attribute.getStringValues()) {
-                    identifiers.addAll(DateForms.of(value)); // this instance's original dates, as text would show them
+                    dates.addAll(DateForms.of(value)); // this instance's original dates, as text would show them
                 }
                 continue;
             }

@@ -9,7 +9,9 @@ import java.util.Set;
 /**
  * The ways a date of the data set may be typed into free text: the DICOM form (20190417), ISO (2019-04-17),
  * 2019/04/17 and 2019.04.17, day first (17.04.2019, 17/04/2019, 17-04-2019) and month first (04/17/2019,
- * 04-17-2019), each also without leading zeros (17.4.2019, 4/17/2019). Clean Descriptors removes them.
+ * 04-17-2019), each also without leading zeros (17.4.2019, 4/17/2019), with two-digit years (17.04.19, 04/17/19),
+ * and with the month's English name (April 17, 2019; Apr 17 2019; 17 April 2019; 17-Apr-2019). Clean Descriptors
+ * removes them (case-insensitively, as it removes every identifier).
  */
 final class DateForms {
     private DateForms() {
@@ -39,6 +41,18 @@ final class DateForms {
                 forms.add(year + separator + month + separator + day);
                 forms.add(day + separator + month + separator + year);
                 forms.add(month + separator + day + separator + year);
+                String shortYear = year.substring(year.length() - 2);
+                forms.add(day + separator + month + separator + shortYear);
+                forms.add(month + separator + day + separator + shortYear);
+            }
+            String longMonth = date.getMonth().getDisplayName(java.time.format.TextStyle.FULL, java.util.Locale.ENGLISH);
+            String shortMonth = date.getMonth().getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ENGLISH);
+            for (String name : new String[] {longMonth, shortMonth}) {
+                forms.add(name + " " + day + ", " + year);
+                forms.add(name + " " + day + " " + year);
+                forms.add(day + " " + name + " " + year);
+                forms.add(day + "-" + name + "-" + year);
+                forms.add(day + " " + name + ", " + year);
             }
         }
         return forms;

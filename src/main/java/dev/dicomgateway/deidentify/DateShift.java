@@ -33,7 +33,24 @@ final class DateShift {
         if (trimmed.length() < 8) {
             return "";
         }
+        int range = rangeSeparator(trimmed);
+        if (range > 0) { // a range "DT-DT" (PS3.5 6.2): both ends move, or the value goes
+            String from = dateTime(trimmed.substring(0, range), days);
+            String to = dateTime(trimmed.substring(range + 1), days);
+            return from.isEmpty() || to.isEmpty() ? "" : from + "-" + to;
+        }
         String date = date(trimmed.substring(0, 8), days);
         return date.isEmpty() ? "" : date + trimmed.substring(8);
+    }
+
+    /** The '-' of a range "DT-DT" (followed by a YYYYMMDD date), not of a UTC offset "-HHMM"; or -1. */
+    private static int rangeSeparator(String value) {
+        for (int i = 8; i < value.length(); i++) {
+            if (value.charAt(i) == '-' && value.length() - i - 1 >= 8
+                    && value.substring(i + 1, i + 9).chars().allMatch(Character::isDigit)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -31,7 +31,8 @@ record PatientKey(Source source, List<String> parts) {
             return new PatientKey(Source.PATIENT_ID, List.of(issuer, patientId));
         }
         List<String> demographics = List.of(normalised(name), normalised(birthDate), normalised(sex));
-        if (demographics.stream().anyMatch(value -> !value.isEmpty())) {
+        // sex alone is shared by half of all patients: it identifies nobody, so it never makes a key by itself
+        if (!demographics.get(0).isEmpty() || !demographics.get(1).isEmpty()) {
             return new PatientKey(Source.DEMOGRAPHICS, demographics);
         }
         return new PatientKey(Source.STUDY, List.of(studyUid.trim()));

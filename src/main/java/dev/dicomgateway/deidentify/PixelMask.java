@@ -20,6 +20,9 @@ import java.util.Optional;
 final class PixelMask {
     private static final int PIXEL_DATA = 0x7FE00010;
     private static final int CHUNK = 1 << 20;
+    /** Photometric interpretations with every sample of every pixel stored: the only ones masked. */
+    private static final java.util.Set<String> FULL_SAMPLED = java.util.Set.of("MONOCHROME1", "MONOCHROME2", "RGB",
+            "PALETTE COLOR", "YBR_FULL");
 
     private final PixelMaskRule rule;
     private final int rows;
@@ -56,8 +59,9 @@ final class PixelMask {
         int columns = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0);
         int bits = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 0);
         Optional<PixelMaskRule> rule = rules.stream().filter(r -> r.matches(manufacturer, model, rows, columns)).findFirst();
-        if (rule.isEmpty() || (bits != 8 && bits != 16)) {
-            return Optional.empty();
+        String photometric = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.PhotometricInterpretation).trim();
+        if (rule.isEmpty() || (bits != 8 && bits != 16) || !FULL_SAMPLED.contains(photometric)) {
+            return Optional.empty(); // YBR_FULL_422 and the like share samples between pixels: the geometry differs
         }
         String syntax = layout.transferSyntaxUid();
         boolean explicit = !TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.equals(syntax);

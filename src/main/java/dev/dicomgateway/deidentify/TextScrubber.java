@@ -21,8 +21,13 @@ final class TextScrubber {
 
     private final List<Pattern> patterns = new ArrayList<>();
 
-    TextScrubber(Set<String> identifiers) {
+    /**
+     * {@code identifiers} are removed whole and by their parts (a name's components); {@code phrases} (the instance's
+     * dates as text shows them, "April 17, 2019") only whole, so their parts ("17", "2019") stay elsewhere.
+     */
+    TextScrubber(Set<String> identifiers, Set<String> phrases) {
         Set<String> tokens = new LinkedHashSet<>();
+        phrases.stream().map(String::trim).filter(p -> p.length() >= MIN_TOKEN).forEach(tokens::add);
         for (String identifier : identifiers) {
             String value = identifier.trim();
             if (value.length() >= MIN_TOKEN) {

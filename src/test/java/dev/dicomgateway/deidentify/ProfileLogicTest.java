@@ -97,7 +97,7 @@ class ProfileLogicTest {
 
     @Test
     void textLosesThePatientsIdentifiersAndKeepsTheRest() {
-        TextScrubber scrubber = new TextScrubber(Set.of("Doe^John^^Dr", "MRN12345", "Li"));
+        TextScrubber scrubber = new TextScrubber(Set.of("Doe^John^^Dr", "MRN12345", "Li"), Set.of());
         assertEquals("CT CHEST for *** *** (***), Liver ok", scrubber.scrub("CT CHEST for John DOE (MRN12345), Liver ok"));
         assertEquals("Liver scan by ***", scrubber.scrub("Liver scan by Li"), "short tokens only as whole words");
     }
