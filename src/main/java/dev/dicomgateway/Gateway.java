@@ -44,9 +44,11 @@ public final class Gateway implements AutoCloseable {
     private final DicomListener listener;
     private final OperationsServer operations;
     private final DeliveryEngine delivery;
+    private final Spool spool;
 
     private Gateway(GatewayConfig config, PrometheusMeterRegistry registry, JvmGcMetrics gcMetrics,
-                    DicomListener listener, OperationsServer operations, DeliveryEngine delivery) {
+                    DicomListener listener, OperationsServer operations, DeliveryEngine delivery, Spool spool) {
+        this.spool = spool;
         this.config = config;
         this.registry = registry;
         this.gcMetrics = gcMetrics;
@@ -91,6 +93,7 @@ public final class Gateway implements AutoCloseable {
             delivery.start();
         } catch (IOException e) {
             delivery.close();
+            spool.close();
             throw e;
         }
         ReceiveMetrics receiveMetrics = new ReceiveMetrics(registry, config.dicom().allowedCallingAeTitles());
@@ -99,6 +102,7 @@ public final class Gateway implements AutoCloseable {
             listener.start();
         } catch (IOException e) {
             delivery.close();
+            spool.close();
             throw e;
         }
         OperationsServer operations;
@@ -108,6 +112,7 @@ public final class Gateway implements AutoCloseable {
         } catch (IOException e) {
             listener.close();
             delivery.close();
+            spool.close();
             throw e;
         }
         try { // after the secret and lookup table checks (which refuse rather than tighten) and once delivery runs:
@@ -116,12 +121,13 @@ public final class Gateway implements AutoCloseable {
             operations.close();
             listener.close();
             delivery.close();
+            spool.close();
             throw e;
         }
         LOG.info("gateway {} ready: collection={} dicom_port={} http_port={} spool={} deidentify={}", config.gatewayId(),
                 config.collection(), listener.port(), operations.port(), layout.root(),
                 config.deidentify().enabled() ? "profile" : "passthrough");
-        return new Gateway(config, registry, gcMetrics, listener, operations, delivery);
+        return new Gateway(config, registry, gcMetrics, listener, operations, delivery, spool);
     }
 
     /**
@@ -191,6 +197,7 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         listener.close();
         delivery.close();
+        spool.close();
         operations.close();
         gcMetrics.close();
         LOG.info("gateway {} stopped", config.gatewayId());

@@ -6,6 +6,7 @@ import dev.dicomgateway.config.ConfigException;
 import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.deliver.bigquery.BigQueryMetadataStore;
 import dev.dicomgateway.spool.BatchManifest;
+import dev.dicomgateway.spool.DeliveredInstanceIndex;
 import dev.dicomgateway.spool.SpoolInventory;
 import dev.dicomgateway.spool.SpoolLayout;
 import java.io.IOException;
@@ -33,6 +34,7 @@ public final class StatusCommand implements Callable<Integer> {
         GatewayConfig settings = config.load();
         SpoolLayout layout = new SpoolLayout(settings.spool().dir());
         SpoolInventory inventory = SpoolInventory.of(layout, Instant.now());
+        DeliveredInstanceIndex.Totals totals = DeliveredInstanceIndex.totals(layout.instanceIndex());
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("spool", layout.root().toString());
@@ -44,6 +46,9 @@ public final class StatusCommand implements Callable<Integer> {
             out.put("quarantined_instances", inventory.quarantinedInstances());
             out.put("quarantined_by_reason", inventory.quarantinedByReason());
             out.put("oldest_undelivered_seconds", inventory.oldestUndelivered().toSeconds());
+            out.put("delivered_instances", totals.delivered());
+            out.put("sealed_instances_undelivered", totals.sealed());
+            out.put("instances_with_later_versions", totals.laterVersions());
             out.put("bigquery_loads_in_progress", BigQueryMetadataStore.loadsInProgress(layout.root()));
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
             return 0;
@@ -53,6 +58,8 @@ public final class StatusCommand implements Callable<Integer> {
         System.out.println("batches                   " + (inventory.batchesByState().isEmpty() ? "none" : ""));
         inventory.batchesByState().forEach((state, count) -> System.out.printf("  %-24s%d%n", state, count));
         System.out.println("oldest undelivered        " + inventory.oldestUndelivered().toSeconds() + " s");
+        System.out.println("delivered instances       " + totals.delivered() + " (" + totals.laterVersions()
+                + " changed and delivered again as a later version; " + totals.sealed() + " sealed, not yet delivered)");
         List<String> loads = BigQueryMetadataStore.loadsInProgress(layout.root());
         if (!loads.isEmpty()) {
             System.out.println("BigQuery load jobs in progress (look them up in BigQuery's job history by id)");

@@ -273,6 +273,7 @@ public final class DeliveryEngine implements AutoCloseable {
     /** Delivered: the files go (after spool.keepDelivered), the manifest moves to delivered/ for audit. */
     private void finish(Path batch, BatchManifest manifest) throws IOException {
         if (manifest.state == BatchState.METADATA_STORED) {
+            recordDelivered(manifest); // before DONE is written: a stop in between repeats it
             manifest.state = BatchState.DONE;
             manifest.deliveredAt = clock.instant().toString();
             manifest.write(batch.resolve(BatchManifest.FILE_NAME));
@@ -294,6 +295,18 @@ public final class DeliveryEngine implements AutoCloseable {
         deleteRecursively(trash);
         spool.usage().add(-manifest.bytes());
         pending.remove(manifest.batchId);
+    }
+
+    /** Marks the batch's instances delivered in the index, so the same content sent again is not delivered again. */
+    private void recordDelivered(BatchManifest manifest) throws IOException {
+        java.util.List<dev.dicomgateway.spool.DeliveredInstanceIndex.Delivery> deliveries = new java.util.ArrayList<>();
+        for (int i = 0; i < manifest.instances.size(); i++) {
+            BatchManifest.StoredObject object = manifest.objects.size() == manifest.instances.size()
+                    ? manifest.objects.get(i) : manifest.objects.get(0);
+            deliveries.add(new dev.dicomgateway.spool.DeliveredInstanceIndex.Delivery(manifest.instances.get(i).sop(),
+                    object.uri()));
+        }
+        spool.index().delivered(manifest.collection, manifest.batchId, deliveries, clock.instant());
     }
 
     /** Deletes what a stop left half-deleted in trash/ (delivered batches only). */

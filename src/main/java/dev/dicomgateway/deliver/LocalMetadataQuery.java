@@ -16,7 +16,8 @@ import java.util.stream.Stream;
 /**
  * SQL over the local metadata store: the NDJSON files of metadata.local.dir exposed as a table named {@code dicom}
  * (as in BigQuery) through an embedded DuckDB, so queries written for the Cloud Healthcare API export run here with
- * only the table name changed.
+ * only the table name changed. {@code dicom} holds the latest version of each instance; {@code dicom_versions} every
+ * version delivered (an instance changed and sent again after delivery).
  */
 public final class LocalMetadataQuery {
     /** Column names and rows of a result, values as text. */
@@ -34,9 +35,13 @@ public final class LocalMetadataQuery {
         String glob = metadataDirectory.toAbsolutePath().resolve("*.ndjson").toString().replace("'", "''");
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
              Statement statement = connection.createStatement()) {
-            statement.execute("CREATE VIEW dicom AS SELECT * FROM read_json('" + glob + "', format = 'newline_delimited', "
-                    + "union_by_name = true, dateformat = 'DISABLED', timestampformat = 'DISABLED', "
-                    + "columns = {" + stringColumns() + ", metadata: 'JSON', object_size: 'BIGINT'})");
+            statement.execute("CREATE VIEW dicom_versions AS SELECT * FROM read_json('" + glob + "', "
+                    + "format = 'newline_delimited', union_by_name = true, dateformat = 'DISABLED', "
+                    + "timestampformat = 'DISABLED', columns = {" + stringColumns() + ", metadata: 'JSON', "
+                    + "object_size: 'BIGINT', instance_version: 'BIGINT'})");
+            statement.execute("CREATE VIEW dicom AS SELECT * FROM dicom_versions QUALIFY row_number() OVER "
+                    + "(PARTITION BY collection, SOPInstanceUID ORDER BY coalesce(instance_version, 1) DESC, "
+                    + "received_at DESC) = 1");
             try (ResultSet result = statement.executeQuery(sql)) {
                 ResultSetMetaData meta = result.getMetaData();
                 List<String> columns = new ArrayList<>();

@@ -76,6 +76,7 @@ public final class MetadataRows {
         row.put("received_at", instance.receivedAt());
         row.put("gateway_id", gatewayId);
         row.put("batch_id", manifest.batchId);
+        row.put("instance_version", instance.deliveredVersion());
         row.put("metadata", json);
         return row;
     }

@@ -328,8 +328,8 @@ final class Association implements Runnable {
         if (outcome.success()) {
             instancesStored++;
             metrics.instanceReceived(request.callingAeTitle());
-            if (outcome.duplicate()) {
-                metrics.duplicate();
+            if (outcome.duplicateStage() != null) {
+                metrics.duplicate(outcome.duplicateStage());
             }
         } else {
             instancesFailed++;

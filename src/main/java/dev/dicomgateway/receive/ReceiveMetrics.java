@@ -13,7 +13,6 @@ public final class ReceiveMetrics {
     static final String OTHER_CALLING_AE = "other";
     private final MeterRegistry registry;
     private final Counter bytesReceived;
-    private final Counter duplicates;
     private final AtomicInteger activeAssociations = new AtomicInteger();
     private final Set<String> labelledCallingAeTitles;
 
@@ -26,8 +25,9 @@ public final class ReceiveMetrics {
         this.labelledCallingAeTitles = Set.copyOf(allowedCallingAeTitles);
         this.bytesReceived = Counter.builder("dicom.gateway.bytes.received")
                 .description("Data set bytes received in C-STORE requests").register(registry);
-        this.duplicates = Counter.builder("dicom.gateway.instances.duplicate")
-                .description("Instances received again with a SOP Instance UID already staged (stored once)").register(registry);
+        for (String stage : new String[] {StoreOutcome.OPEN, "sealed", "delivered"}) {
+            duplicate(stage, 0);
+        }
         Gauge.builder("dicom.gateway.associations.active", activeAssociations, AtomicInteger::get)
                 .description("Associations currently open").register(registry);
         for (String result : new String[] {"released", "aborted_by_peer", "dropped", "idle_timeout",
@@ -64,8 +64,16 @@ public final class ReceiveMetrics {
                 .tag("reason", reason).register(registry).increment(amount);
     }
 
-    void duplicate() {
-        duplicates.increment();
+    void duplicate(String stage) {
+        duplicate(stage, 1);
+    }
+
+    /** Instances received again: replacing the copy in their open study, or already sealed or delivered unchanged. */
+    private void duplicate(String stage, double amount) {
+        Counter.builder("dicom.gateway.instances.duplicate")
+                .description("Instances received again and kept once, by where the earlier copy was: open (replaced), "
+                        + "sealed or delivered (same content: acknowledged, not delivered again)")
+                .tag("stage", stage).register(registry).increment(amount);
     }
 
     void bytesReceived(long bytes) {

@@ -19,8 +19,20 @@ public final class BatchManifest {
     /** The batch's instances live in this directory next to the manifest: files/<series>/<sop>.dcm. */
     public static final String FILES_DIRECTORY = "files";
 
-    /** One staged instance: its path relative to the batch's files/ directory. */
-    public record Instance(String series, String sop, String file, long bytes, String receivedAt, String callingAe) {
+    /**
+     * One staged instance: its path relative to the batch's files/ directory, the SHA-256 of its data set and its
+     * version (1 for the first content delivered under its SOP Instance UID; 0 in manifests written before versions).
+     */
+    public record Instance(String series, String sop, String file, long bytes, String receivedAt, String callingAe,
+                           String digest, int version) {
+        public Instance withVersion(int newVersion) {
+            return new Instance(series, sop, file, bytes, receivedAt, callingAe, digest, newVersion);
+        }
+
+        /** The version rows carry: manifests from before versions existed hold first versions. */
+        public int deliveredVersion() {
+            return Math.max(1, version);
+        }
     }
 
     /** One object to deliver: its name, the file holding it (relative to the batch), size and checksums. */

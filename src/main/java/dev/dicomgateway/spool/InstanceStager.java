@@ -26,7 +26,8 @@ import java.util.concurrent.locks.Lock;
  * incoming/collection/entity/item/series/sop.dcm (or quarantine/..., with a reason file), then syncs the directory —
  * so Success is only ever answered for a de-identified instance that survives a crash. The raw received file is
  * deleted by the receive stage afterwards, whatever the outcome; the same SOP Instance UID received again replaces
- * the earlier copy.
+ * the earlier copy, and one already sealed or delivered with the same content is acknowledged without being staged
+ * ({@link DeliveredInstanceIndex}).
  */
 public final class InstanceStager implements InstanceSink {
     private final SpoolLayout layout;
@@ -42,10 +43,12 @@ public final class InstanceStager implements InstanceSink {
     private final DataSetLimits limits;
     private final Quarantine quarantine;
     private final Counter withoutPatientId;
+    private final DeliveredInstanceIndex index;
 
     InstanceStager(SpoolLayout layout, String collection, DiskSpace diskSpace, Deidentifier deidentifier,
                    MeterRegistry registry, Clock clock, StudyCompletionTracker tracker, StudyLocks locks,
-                   SpoolUsage usage, long maxBytes, DataSetLimits limits, Quarantine quarantine) {
+                   SpoolUsage usage, long maxBytes, DataSetLimits limits, Quarantine quarantine,
+                   DeliveredInstanceIndex index) {
         this.layout = layout;
         this.collection = collection;
         this.diskSpace = diskSpace;
@@ -58,6 +61,7 @@ public final class InstanceStager implements InstanceSink {
         this.maxBytes = maxBytes;
         this.limits = limits;
         this.quarantine = quarantine;
+        this.index = index;
         this.withoutPatientId = Counter.builder("dicom.gateway.instances.without.patient.id")
                 .description("Instances staged without a PatientID, under an entity derived from name, birth date and "
                         + "sex or from the study").register(registry);
@@ -116,9 +120,58 @@ public final class InstanceStager implements InstanceSink {
         String reason = prepared.quarantineReason();
         DurableFiles.syncFile(prepared.file());
         if (reason != null) {
-            Path target = layout.quarantinePath(collection, prepared.entity(), prepared.item(), prepared.seriesInstanceUid(),
-                    prepared.sopInstanceUid());
-            DurableFiles.createDirectories(target.getParent());
+            return quarantine(prepared, reason);
+        }
+        Path target = layout.instancePath(collection, prepared.entity(), prepared.item(), prepared.seriesInstanceUid(),
+                prepared.sopInstanceUid());
+        StudyKey study = StudyKey.of(layout.incoming(), target.getParent().getParent());
+        long size = Files.size(prepared.file());
+        Lock lock = locks.share(study); // the study cannot be sealed half-way through this
+        try {
+            Lock file = locks.file(target); // nor can another association stage the same SOP Instance UID meanwhile
+            file.lock();
+            try {
+                boolean replacing = Files.exists(target);
+                if (!replacing) {
+                    StoreOutcome known = alreadyDelivered(study, prepared);
+                    if (known != null) {
+                        return known;
+                    }
+                }
+                long replaced = replacing ? Files.size(target) : 0;
+                DurableFiles.createDirectories(target.getParent());
+                DurableFiles.moveDurably(prepared.file(), target);
+                tracker.arrived(study, clock.instant());
+                usage.add(size - replaced);
+                return replacing ? StoreOutcome.storedAgain() : StoreOutcome.stored();
+            } finally {
+                file.unlock();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Success without staging when the index holds this SOP Instance UID with the same content, sealed into a batch or
+     * delivered (a re-push, or a resend after a lost response); null when it must be staged (new, or changed: then it
+     * is sealed later as the next version).
+     */
+    private StoreOutcome alreadyDelivered(StudyKey study, DeidentifiedInstance prepared) throws IOException {
+        var known = index.find(study.collection(), prepared.sopInstanceUid());
+        if (known.isEmpty() || !known.get().digest().equals(InstanceDigest.of(prepared.file()))) {
+            return null;
+        }
+        return StoreOutcome.duplicate(known.get().stage().label());
+    }
+
+    private StoreOutcome quarantine(DeidentifiedInstance prepared, String reason) throws IOException {
+        Path target = layout.quarantinePath(collection, prepared.entity(), prepared.item(), prepared.seriesInstanceUid(),
+                prepared.sopInstanceUid());
+        DurableFiles.createDirectories(target.getParent());
+        Lock file = locks.file(target);
+        file.lock();
+        try {
             Path reasonFile = target.resolveSibling(prepared.sopInstanceUid() + ".reason");
             DurableFiles.writeDurably(reasonFile, (reason + "\t" + clock.instant() + "\n").getBytes(StandardCharsets.UTF_8));
             boolean replacing = Files.exists(target);
@@ -128,23 +181,8 @@ public final class InstanceStager implements InstanceSink {
             quarantined(reason).increment();
             quarantine.added(size, replacing, replaced);
             return replacing ? StoreOutcome.storedAgain() : StoreOutcome.stored();
-        }
-        Path target = layout.instancePath(collection, prepared.entity(), prepared.item(), prepared.seriesInstanceUid(),
-                prepared.sopInstanceUid());
-        StudyKey study = StudyKey.of(layout.incoming(), target.getParent().getParent());
-        long size = Files.size(prepared.file());
-        Lock lock = locks.of(study).readLock();
-        lock.lock(); // the study cannot be sealed half-way through this
-        try {
-            DurableFiles.createDirectories(target.getParent());
-            boolean replacing = Files.exists(target);
-            long replaced = replacing ? Files.size(target) : 0;
-            DurableFiles.moveDurably(prepared.file(), target);
-            tracker.arrived(study, clock.instant());
-            usage.add(size - replaced);
-            return replacing ? StoreOutcome.storedAgain() : StoreOutcome.stored();
         } finally {
-            lock.unlock();
+            file.unlock();
         }
     }
 

@@ -11,9 +11,9 @@ import java.time.Clock;
 /**
  * The staging area as one unit: the stager the receive stage writes into, the tracker that knows which studies are
  * open, the sealer that turns complete studies into batches, the usage counter behind back-pressure, and the
- * quarantine of instances held for review.
+ * quarantine of instances held for review, and the index of what was sealed and delivered.
  */
-public final class Spool {
+public final class Spool implements AutoCloseable {
     private final SpoolLayout layout;
     private final InstanceStager stager;
     private final StudySealer sealer;
@@ -21,9 +21,11 @@ public final class Spool {
     private final SpoolUsage usage;
     private final DataSetLimits limits;
     private final Quarantine quarantine;
+    private final DeliveredInstanceIndex index;
 
     private Spool(SpoolLayout layout, InstanceStager stager, StudySealer sealer, StudyCompletionTracker tracker,
-                  SpoolUsage usage, DataSetLimits limits, Quarantine quarantine) {
+                  SpoolUsage usage, DataSetLimits limits, Quarantine quarantine, DeliveredInstanceIndex index) {
+        this.index = index;
         this.layout = layout;
         this.stager = stager;
         this.sealer = sealer;
@@ -41,10 +43,16 @@ public final class Spool {
         SpoolUsage usage = new SpoolUsage();
         Quarantine quarantine = new Quarantine(layout, clock);
         quarantine.recount();
+        DeliveredInstanceIndex index = DeliveredInstanceIndex.open(layout.instanceIndex());
         InstanceStager stager = new InstanceStager(layout, config.collection(), diskSpace, deidentifier, registry, clock,
-                tracker, locks, usage, config.spool().maxBytes(), limits(config.dicom()), quarantine);
-        StudySealer sealer = new StudySealer(layout, tracker, locks, clock, usage, registry);
-        sealer.recover(); // also counts the spool's bytes, in the same walk
+                tracker, locks, usage, config.spool().maxBytes(), limits(config.dicom()), quarantine, index);
+        StudySealer sealer = new StudySealer(layout, tracker, locks, clock, usage, registry, index);
+        try {
+            sealer.recover(); // also counts the spool's bytes, in the same walk
+        } catch (IOException | RuntimeException e) {
+            index.close();
+            throw e;
+        }
         Gauge.builder("dicom.gateway.spool.bytes", usage, SpoolUsage::bytes)
                 .description("Bytes of undelivered data in the spool (open studies, batches, failed batches)").register(registry);
         Gauge.builder("dicom.gateway.studies.open", tracker, t -> t.openStudies().size())
@@ -54,7 +62,7 @@ public final class Spool {
                         + "stager, recounted every minute)").register(registry);
         Gauge.builder("dicom.gateway.quarantine.bytes", quarantine, Quarantine::bytes)
                 .description("Bytes held in quarantine for review").register(registry);
-        return new Spool(layout, stager, sealer, tracker, usage, limits(config.dicom()), quarantine);
+        return new Spool(layout, stager, sealer, tracker, usage, limits(config.dicom()), quarantine, index);
     }
 
     /** The limits every instance is checked against before it is parsed (the dicom.max* keys). */
@@ -90,5 +98,15 @@ public final class Spool {
 
     public SpoolUsage usage() {
         return usage;
+    }
+
+    /** What was sealed and delivered, by SOP Instance UID: the delivery stage records deliveries in it. */
+    public DeliveredInstanceIndex index() {
+        return index;
+    }
+
+    @Override
+    public void close() {
+        index.close();
     }
 }

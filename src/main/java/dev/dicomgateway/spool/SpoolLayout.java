@@ -71,6 +71,11 @@ public final class SpoolLayout {
         return parts;
     }
 
+    /** The index of sealed and delivered instances (SQLite; see {@link DeliveredInstanceIndex}). */
+    public Path instanceIndex() {
+        return root.resolve("state").resolve("instances.sqlite");
+    }
+
     /** The BigQuery loader's queue of rows and its load records (metadata.type=bigquery; see docs/bigquery.md). */
     public Path bigQueryLoads() {
         return root.resolve("state").resolve("bigquery");

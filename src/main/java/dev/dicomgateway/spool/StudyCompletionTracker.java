@@ -35,12 +35,19 @@ public final class StudyCompletionTracker {
     /** Studies complete at {@code now}: quiet for stableAfter, or open longer than maxOpen. */
     public List<StudyKey> complete(Instant now) {
         List<StudyKey> due = new ArrayList<>();
-        open.forEach((study, times) -> {
-            if (!times.lastArrival().plus(stableAfter).isAfter(now) || !times.firstArrival().plus(maxOpen).isAfter(now)) {
+        open.keySet().forEach(study -> {
+            if (isComplete(study, now)) {
                 due.add(study);
             }
         });
         return due;
+    }
+
+    /** Whether {@code study} is open and complete at {@code now} (asked again under its lock before it is sealed). */
+    public boolean isComplete(StudyKey study, Instant now) {
+        OpenStudy times = open.get(study);
+        return times != null && (!times.lastArrival().plus(stableAfter).isAfter(now)
+                || !times.firstArrival().plus(maxOpen).isAfter(now));
     }
 
     /** True when {@code study} is due only because it has been open for study.maxOpen. */

@@ -16,7 +16,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.locks.Lock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReadWriteLock;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +41,21 @@ public final class StudySealer {
     private final Clock clock;
     private final SpoolUsage usage;
     private final Counter sealed;
+    private final Counter failures;
+    private final MeterRegistry registry;
+    private final DeliveredInstanceIndex index;
+    /** Studies whose last seal attempt failed: how many times in a row, and when to try again. */
+    private final Map<StudyKey, SealRetry> sealRetries = new ConcurrentHashMap<>();
+
+    private record SealRetry(int failures, Instant at) {
+    }
 
     StudySealer(SpoolLayout layout, StudyCompletionTracker tracker, StudyLocks locks, Clock clock, SpoolUsage usage,
-                MeterRegistry registry) {
+                MeterRegistry registry, DeliveredInstanceIndex index) {
+        this.registry = registry;
+        this.index = index;
+        this.failures = Counter.builder("dicom.gateway.studies.seal.failures")
+                .description("Seal attempts that failed (the study stays open and is sealed again later)").register(registry);
         this.layout = layout;
         this.tracker = tracker;
         this.locks = locks;
@@ -58,46 +73,82 @@ public final class StudySealer {
         Instant now = clock.instant();
         List<String> batches = new ArrayList<>();
         for (StudyKey study : tracker.complete(now)) {
-            boolean forced = tracker.forcedByMaxOpen(study, now);
+            SealRetry retry = sealRetries.get(study);
+            if (retry != null && retry.at().isAfter(now)) {
+                continue;
+            }
             try {
-                String batch = seal(study, forced);
+                String batch = seal(study, now);
+                sealRetries.remove(study);
                 if (batch != null) {
                     batches.add(batch);
                 }
             } catch (Throwable e) { // one study's trouble never stops the sealing of the others
-                LOG.error("cannot seal study {}/{}/{}: {}", study.collection(), study.entity(), study.item(),
-                        FatalErrors.describe(e));
                 FatalErrors.rethrowIfFatal(e);
+                Duration delay = sealRetryDelay(study, now);
+                failures.increment();
+                LOG.error("cannot seal study {}/{}/{}; it stays open in {} and is sealed again in {} s: {}",
+                        study.collection(), study.entity(), study.item(), layout.incoming(), delay.toSeconds(),
+                        FatalErrors.describe(e));
             }
         }
         return batches;
     }
 
-    private String seal(StudyKey study, boolean forcedByMaxOpen) throws IOException {
-        Lock lock = locks.of(study).writeLock();
+    /** Seal attempts of a study that failed back off from 1 s to a minute, so a lasting cause logs once a minute. */
+    private Duration sealRetryDelay(StudyKey study, Instant now) {
+        SealRetry previous = sealRetries.get(study);
+        int failuresSoFar = previous == null ? 0 : previous.failures() + 1;
+        Duration delay = Duration.ofSeconds(Math.min(60, 1L << Math.min(6, failuresSoFar)));
+        sealRetries.put(study, new SealRetry(failuresSoFar, now.plus(delay)));
+        return delay;
+    }
+
+    /**
+     * Seals {@code study} if it is still complete at {@code now} once its exclusive lock is held (an instance that
+     * arrived since the tracker was asked keeps it open). The study is forgotten only after its files moved; a move
+     * that fails leaves it open and in incoming/, to be sealed at a later attempt.
+     */
+    private String seal(StudyKey study, Instant now) throws IOException {
+        ReadWriteLock lock = locks.exclusive(study);
         Path batchDirectory;
         int part;
-        lock.lock();
+        boolean forcedByMaxOpen;
         try {
+            if (!tracker.isComplete(study, now)) {
+                return null;
+            }
+            forcedByMaxOpen = tracker.forcedByMaxOpen(study, now);
             Path studyDirectory = study.directory(layout.incoming());
-            tracker.sealed(study);
             if (!Files.isDirectory(studyDirectory)) {
+                tracker.sealed(study);
+                locks.evict(study, lock);
                 return null;
             }
             part = nextPart(study);
             batchDirectory = layout.batches().resolve(study.entity() + "_" + study.item() + "_p" + part);
-            Files.createDirectories(batchDirectory, OwnerOnly.DIRECTORY);
-            DurableFiles.writeDurably(batchDirectory.resolve(STUDY_KEY), String.join("\n", study.collection(),
-                    study.entity(), study.item(), String.valueOf(part)).getBytes(StandardCharsets.UTF_8));
-            Files.move(studyDirectory, batchDirectory.resolve(FILES), StandardCopyOption.ATOMIC_MOVE);
+            DurableFiles.createDirectories(batchDirectory);
+            try {
+                DurableFiles.writeDurably(batchDirectory.resolve(STUDY_KEY), String.join("\n", study.collection(),
+                        study.entity(), study.item(), String.valueOf(part)).getBytes(StandardCharsets.UTF_8));
+                Files.move(studyDirectory, batchDirectory.resolve(FILES), StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException e) {
+                removeUnsealed(batchDirectory);
+                throw e;
+            }
             DurableFiles.syncDirectory(studyDirectory.getParent());
             DurableFiles.syncDirectory(batchDirectory);
+            tracker.sealed(study);
+            locks.evict(study, lock);
         } finally {
-            lock.unlock();
+            lock.writeLock().unlock();
         }
         BatchManifest manifest;
         try {
-            manifest = describe(batchDirectory, study, part, forcedByMaxOpen);
+            manifest = describe(batchDirectory, study, part, forcedByMaxOpen, true);
+            if (!recordInIndex(batchDirectory, manifest)) {
+                return null;
+            }
             manifest.write(batchDirectory.resolve(BatchManifest.FILE_NAME));
         } catch (Throwable e) { // sealed, but its files cannot be described (a directory named x.dcm, a vanished file)
             FatalErrors.rethrowIfFatal(e);
@@ -110,17 +161,114 @@ public final class StudySealer {
         return manifest.batchId;
     }
 
-    /** The next part number of the study, recorded durably before it is used. */
+    /** Removes a batch directory whose files never moved in (a failed seal): only its seal record can be in it. */
+    private void removeUnsealed(Path batchDirectory) {
+        try {
+            Files.deleteIfExists(batchDirectory.resolve(STUDY_KEY));
+            Files.deleteIfExists(batchDirectory.resolve("." + STUDY_KEY + ".tmp"));
+            Files.deleteIfExists(batchDirectory);
+            DurableFiles.syncDirectory(batchDirectory.getParent());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot remove the empty batch directory {} of a failed seal: {}", batchDirectory,
+                    FatalErrors.describe(e)); // start-up recovery removes it
+        }
+    }
+
+    /**
+     * Records the batch's instances in the delivered-instance index (one transaction, before the manifest exists, so
+     * a stop in between repeats it with the same answer) and drops those another batch already holds unchanged: they
+     * were sent again after their study was sealed. Gives each remaining instance its version. False when nothing is
+     * left to deliver (the batch directory is then gone).
+     */
+    private boolean recordInIndex(Path batchDirectory, BatchManifest manifest) throws IOException {
+        List<DeliveredInstanceIndex.Sealing> sealing = manifest.instances.stream()
+                .map(i -> new DeliveredInstanceIndex.Sealing(i.sop(), i.digest())).toList();
+        int[] versions = index.seal(manifest.collection, manifest.batchId, sealing, clock.instant());
+        List<BatchManifest.Instance> kept = new ArrayList<>();
+        long dropped = 0;
+        for (int i = 0; i < versions.length; i++) {
+            BatchManifest.Instance instance = manifest.instances.get(i);
+            if (versions[i] == 0) {
+                Path file = batchDirectory.resolve(FILES).resolve(instance.file());
+                var known = index.find(manifest.collection, instance.sop());
+                duplicates(known.map(e -> e.stage().label()).orElse("sealed")).increment();
+                Files.deleteIfExists(file);
+                dropped += instance.bytes();
+            } else {
+                kept.add(instance.withVersion(versions[i]));
+            }
+        }
+        usage.add(-dropped);
+        if (kept.size() < manifest.instances.size()) {
+            LOG.info("batch {}: {} instance(s) already sealed or delivered unchanged were dropped", manifest.batchId,
+                    manifest.instances.size() - kept.size());
+        }
+        manifest.instances = kept;
+        if (kept.isEmpty()) {
+            Path trash = layout.trash().resolve(manifest.batchId + "-" + System.nanoTime());
+            Files.move(batchDirectory, trash, StandardCopyOption.ATOMIC_MOVE);
+            DurableFiles.syncDirectory(layout.batches());
+            deleteRecursively(trash);
+            return false;
+        }
+        return true;
+    }
+
+    private Counter duplicates(String stage) {
+        return Counter.builder("dicom.gateway.instances.duplicate")
+                .description("Instances received again and kept once, by where the earlier copy was: open (replaced), "
+                        + "sealed or delivered (same content: acknowledged, not delivered again)")
+                .tag("stage", stage).register(registry);
+    }
+
+    static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    /**
+     * The next part number of the study, recorded durably before it is used. A counter file that cannot be read
+     * (damaged, planted) is replaced by one past the highest part found in batches/, failed/ and delivered/.
+     */
     private int nextPart(StudyKey study) throws IOException {
         Path counter = layout.partNumbers().resolve(study.collection()).resolve(study.entity()).resolve(study.item());
-        int last = Files.exists(counter) ? Integer.parseInt(DurableFiles.readControlFile(counter).trim()) : 0;
+        int last = 0;
+        if (Files.exists(counter)) {
+            String text = DurableFiles.readControlFile(counter).trim();
+            if (text.matches("[0-9]{1,9}")) {
+                last = Integer.parseInt(text);
+            } else {
+                last = highestPartOnDisk(study);
+                LOG.warn("part counter {} is unreadable; continuing after the highest part on disk ({})", counter, last);
+            }
+        }
         DurableFiles.createDirectories(counter.getParent());
         DurableFiles.writeDurably(counter, String.valueOf(last + 1).getBytes(StandardCharsets.US_ASCII));
         return last + 1;
     }
 
+    private int highestPartOnDisk(StudyKey study) throws IOException {
+        String prefix = study.entity() + "_" + study.item() + "_p";
+        int highest = 0;
+        for (Path directory : new Path[] {layout.batches(), layout.failed(), layout.delivered()}) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, prefix + "*")) {
+                for (Path entry : entries) {
+                    String digits = entry.getFileName().toString().substring(prefix.length()).replaceFirst("\\.json$", "");
+                    if (digits.matches("[0-9]{1,9}")) {
+                        highest = Math.max(highest, Integer.parseInt(digits));
+                    }
+                }
+            }
+        }
+        return highest;
+    }
+
     /** A manifest for the files in {@code batchDirectory}/files (state SEALED). */
-    private BatchManifest describe(Path batchDirectory, StudyKey study, int part, boolean forcedByMaxOpen) throws IOException {
+    private BatchManifest describe(Path batchDirectory, StudyKey study, int part, boolean forcedByMaxOpen,
+                                   boolean withDigests) throws IOException {
         BatchManifest manifest = new BatchManifest();
         manifest.batchId = batchDirectory.getFileName().toString();
         manifest.collection = study.collection();
@@ -136,7 +284,8 @@ public final class StudySealer {
                 String name = relative.getFileName().toString();
                 manifest.instances.add(new BatchManifest.Instance(relative.getName(0).toString(),
                         name.substring(0, name.length() - 4), relative.toString(), Files.size(file),
-                        Files.getLastModifiedTime(file).toInstant().toString(), sourceAe(file)));
+                        Files.getLastModifiedTime(file).toInstant().toString(), sourceAe(file),
+                        withDigests ? InstanceDigest.of(file) : null, 0));
             }
         }
         return manifest;
@@ -194,8 +343,13 @@ public final class StudySealer {
             return;
         }
         String[] fields = DurableFiles.readControlFile(key).split("\n");
-        describe(batch, new StudyKey(fields[0], fields[1], fields[2]), Integer.parseInt(fields[3]), false)
-                .write(batch.resolve(BatchManifest.FILE_NAME));
+        BatchManifest manifest = describe(batch, new StudyKey(fields[0], fields[1], fields[2]), Integer.parseInt(fields[3]),
+                false, true);
+        if (!recordInIndex(batch, manifest)) {
+            LOG.info("batch {} interrupted by a stop held only instances already delivered; removed", batch.getFileName());
+            return;
+        }
+        manifest.write(batch.resolve(BatchManifest.FILE_NAME));
         LOG.info("completed the seal of batch {} interrupted by a stop", batch.getFileName());
     }
 
@@ -216,7 +370,7 @@ public final class StudySealer {
             StudyKey study = new StudyKey(collectionOf(batch), parts[0], parts.length > 1 ? parts[1] : "");
             int part = parts.length > 2 && parts[2].matches("p[0-9]{1,9}") ? Integer.parseInt(parts[2].substring(1)) : 1;
             BatchManifest manifest = Files.isDirectory(batch.resolve(FILES))
-                    ? describe(batch, study, part, false) : describeEmpty(name, study, part);
+                    ? describe(batch, study, part, false, false) : describeEmpty(name, study, part);
             manifest.failedReason = reason;
             manifest.write(manifestFile);
             Files.move(batch, layout.failed().resolve(name), StandardCopyOption.ATOMIC_MOVE);

@@ -93,7 +93,7 @@ class PoisonBatchTest {
         manifest.part = 1;
         manifest.sealedAt = Instant.now().toString();
         manifest.instances.add(new BatchManifest.Instance(SERIES, sop, SERIES + "/" + sop + ".dcm", bytes.length,
-                Instant.now().toString(), "OLDVERSION"));
+                Instant.now().toString(), "OLDVERSION", null, 0));
         manifest.write(batch.resolve("manifest.json"));
     }
 

@@ -92,6 +92,12 @@ final class BigQueryTables {
                 done.add("view " + STUDIES_VIEW + " created");
             } else if (view.getDefinition() instanceof ViewDefinition definition && sql.equals(definition.getQuery())) {
                 done.add("view " + STUDIES_VIEW + " present");
+            } else if (view.getDefinition() instanceof ViewDefinition definition
+                    && DicomTableSchema.studiesViewSqlBeforeVersions(table).equals(definition.getQuery())) {
+                doing = "updating view " + STUDIES_VIEW + " beside table";
+                client.update(view.toBuilder().setDefinition(ViewDefinition.newBuilder(sql).setUseLegacySql(false).build())
+                        .build());
+                done.add("view " + STUDIES_VIEW + " updated to count the latest version of each instance");
             } else {
                 done.add("view " + STUDIES_VIEW + " present with another query (left as it is)");
             }

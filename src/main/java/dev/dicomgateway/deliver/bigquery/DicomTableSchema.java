@@ -42,6 +42,7 @@ final class DicomTableSchema {
         columns.put("received_at", StandardSQLTypeName.TIMESTAMP);
         columns.put("gateway_id", StandardSQLTypeName.STRING);
         columns.put("batch_id", StandardSQLTypeName.STRING);
+        columns.put("instance_version", StandardSQLTypeName.INT64);
         columns.put("metadata", StandardSQLTypeName.JSON);
         return columns;
     }
@@ -72,10 +73,35 @@ final class DicomTableSchema {
     }
 
     /**
-     * The studies view: one row per study. Instances are counted by distinct SOPInstanceUID, so an instance that a
-     * modality resent after a lost acknowledgement (a second row, see docs/decisions.md §7) counts once.
+     * The studies view: one row per study, over the latest version of each instance only (an instance changed and
+     * sent again after delivery has a row per version, instance_version 1, 2, ...; rows written before versions have
+     * none and count as version 1). Instances are counted by distinct SOPInstanceUID.
      */
     static String studiesViewSql(TableId table) {
+        String source = "`" + table.getProject() + "." + table.getDataset() + "." + table.getTable() + "`";
+        return """
+                SELECT
+                  entity_id,
+                  item_id,
+                  StudyInstanceUID,
+                  MIN(StudyDate) AS StudyDate,
+                  ARRAY_AGG(DISTINCT Modality IGNORE NULLS ORDER BY Modality) AS modalities,
+                  COUNT(DISTINCT SeriesInstanceUID) AS series_count,
+                  COUNT(DISTINCT SOPInstanceUID) AS instance_count,
+                  ARRAY_AGG(DISTINCT object_uri IGNORE NULLS ORDER BY object_uri) AS object_uris,
+                  MIN(received_at) AS first_received_at,
+                  MAX(received_at) AS last_received_at
+                FROM (
+                  SELECT * FROM %s
+                  WHERE TRUE
+                  QUALIFY ROW_NUMBER() OVER (PARTITION BY collection, SOPInstanceUID
+                                             ORDER BY COALESCE(instance_version, 1) DESC, received_at DESC) = 1
+                )
+                GROUP BY entity_id, item_id, StudyInstanceUID""".formatted(source);
+    }
+
+    /** The studies view as gateways before instance versions created it: replaced by {@link #studiesViewSql}. */
+    static String studiesViewSqlBeforeVersions(TableId table) {
         String source = "`" + table.getProject() + "." + table.getDataset() + "." + table.getTable() + "`";
         return """
                 SELECT

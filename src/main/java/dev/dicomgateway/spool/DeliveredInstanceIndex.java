@@ -1,0 +1,227 @@
+package dev.dicomgateway.spool;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * Every instance the spool has sealed into a batch, by collection and (de-identified) SOP Instance UID: the digest of
+ * its data set, its version, the batch that holds it and whether that batch was delivered — so an instance sent again
+ * with the same content is acknowledged and not delivered twice, and a changed one is delivered as the next version.
+ * An embedded SQLite database ({@code state/instances.sqlite}, WAL, synchronous FULL: a commit is on disk when it
+ * returns); lookups are one primary-key probe, start-up reads nothing from it. One connection, used under this
+ * object's monitor: statements take microseconds, so the stager's lookups do not queue behind each other for long.
+ */
+public final class DeliveredInstanceIndex implements AutoCloseable {
+    /** Where a known instance is: sealed into a batch not yet delivered, or delivered. */
+    public enum Stage {
+        SEALED, DELIVERED;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** What the index knows of one instance: its latest content and version, and where that version is. */
+    public record Entry(String digest, int version, String batch, Stage stage) {
+    }
+
+    /** One instance of a batch being sealed: its SOP Instance UID and the digest of its data set. */
+    public record Sealing(String sop, String digest) {
+    }
+
+    /** Delivered and sealed-not-delivered instance counts, and how many of them are a second or later version. */
+    public record Totals(long delivered, long sealed, long laterVersions) {
+    }
+
+    private final Connection connection;
+    private final PreparedStatement find;
+    private final PreparedStatement upsert;
+    private final PreparedStatement markDelivered;
+
+    private DeliveredInstanceIndex(Connection connection) throws SQLException {
+        this.connection = connection;
+        this.find = connection.prepareStatement(
+                "SELECT digest, version, batch, stage FROM instances WHERE collection = ? AND sop = ?");
+        this.upsert = connection.prepareStatement("INSERT INTO instances (collection, sop, digest, version, batch, stage, "
+                + "updated) VALUES (?, ?, ?, ?, ?, 'sealed', ?) ON CONFLICT (collection, sop) DO UPDATE SET "
+                + "digest = excluded.digest, version = excluded.version, batch = excluded.batch, stage = 'sealed', "
+                + "updated = excluded.updated");
+        this.markDelivered = connection.prepareStatement("UPDATE instances SET stage = 'delivered', object = ?, updated = ? "
+                + "WHERE collection = ? AND sop = ? AND batch = ?");
+    }
+
+    /** Opens (creating when missing) the index at {@code file}. */
+    public static DeliveredInstanceIndex open(Path file) throws IOException {
+        try {
+            DurableFiles.createDirectories(file.getParent());
+            if (!java.nio.file.Files.exists(file)) { // 0600 before SQLite opens it: its -wal and -shm files copy the mode
+                OwnerOnly.openForWriting(file).close();
+                DurableFiles.syncDirectory(file.getParent());
+            }
+            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA journal_mode = WAL");
+                statement.execute("PRAGMA synchronous = FULL");
+                statement.execute("PRAGMA busy_timeout = 10000");
+                statement.execute("CREATE TABLE IF NOT EXISTS instances (collection TEXT NOT NULL, sop TEXT NOT NULL, "
+                        + "digest TEXT NOT NULL, version INTEGER NOT NULL, batch TEXT NOT NULL, stage TEXT NOT NULL, "
+                        + "object TEXT, updated TEXT NOT NULL, PRIMARY KEY (collection, sop)) WITHOUT ROWID");
+            }
+            return new DeliveredInstanceIndex(connection);
+        } catch (SQLException e) {
+            throw new IOException("cannot open the delivered-instance index " + file + ": " + e.getMessage()
+                    + " (spool.dir; if the file is damaged, move it aside: re-sent instances are then delivered again)", e);
+        }
+    }
+
+    /** What is known of {@code sop} in {@code collection}, if it was ever sealed. */
+    public synchronized Optional<Entry> find(String collection, String sop) throws IOException {
+        try {
+            find.setString(1, collection);
+            find.setString(2, sop);
+            try (ResultSet row = find.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Entry(row.getString(1), row.getInt(2), row.getString(3),
+                        Stage.valueOf(row.getString(4).toUpperCase(java.util.Locale.ROOT))));
+            }
+        } catch (SQLException e) {
+            throw failure("read", e);
+        }
+    }
+
+    /**
+     * Records the instances of batch {@code batch} as sealed, in one transaction, and returns for each its version
+     * (in order), or 0 for an instance that another batch already holds with the same digest (a duplicate the caller
+     * drops). Repeating it for the same batch (a seal completed after a stop) returns the same answer.
+     */
+    public synchronized int[] seal(String collection, String batch, java.util.List<Sealing> instances, Instant now)
+            throws IOException {
+        int[] versions = new int[instances.size()];
+        try {
+            connection.setAutoCommit(false);
+            try {
+                for (int i = 0; i < instances.size(); i++) {
+                    Sealing instance = instances.get(i);
+                    Optional<Entry> known = findInTransaction(collection, instance.sop());
+                    if (known.isPresent() && known.get().batch().equals(batch)) {
+                        versions[i] = known.get().version();
+                    } else if (known.isPresent() && known.get().digest().equals(instance.digest())) {
+                        versions[i] = 0;
+                    } else {
+                        versions[i] = known.map(entry -> entry.version() + 1).orElse(1);
+                        upsert.setString(1, collection);
+                        upsert.setString(2, instance.sop());
+                        upsert.setString(3, instance.digest());
+                        upsert.setInt(4, versions[i]);
+                        upsert.setString(5, batch);
+                        upsert.setString(6, now.toString());
+                        upsert.executeUpdate();
+                    }
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure("record a seal in", e);
+        }
+        return versions;
+    }
+
+    private Optional<Entry> findInTransaction(String collection, String sop) throws SQLException {
+        find.setString(1, collection);
+        find.setString(2, sop);
+        try (ResultSet row = find.executeQuery()) {
+            return row.next() ? Optional.of(new Entry(row.getString(1), row.getInt(2), row.getString(3),
+                    Stage.valueOf(row.getString(4).toUpperCase(java.util.Locale.ROOT)))) : Optional.empty();
+        }
+    }
+
+    /** One delivered instance: its SOP Instance UID and the object (URI) holding it. */
+    public record Delivery(String sop, String object) {
+    }
+
+    /**
+     * Marks the instances of {@code batch} delivered, in one transaction; an instance a later batch has meanwhile
+     * replaced with a newer version keeps that version's entry.
+     */
+    public synchronized void delivered(String collection, String batch, Collection<Delivery> instances, Instant now)
+            throws IOException {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                for (Delivery instance : instances) {
+                    markDelivered.setString(1, instance.object());
+                    markDelivered.setString(2, now.toString());
+                    markDelivered.setString(3, collection);
+                    markDelivered.setString(4, instance.sop());
+                    markDelivered.setString(5, batch);
+                    markDelivered.executeUpdate();
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure("record a delivery in", e);
+        }
+    }
+
+    /**
+     * Counts for `status`, read-only beside a running gateway (a scan of the index: for the command line, never for
+     * the C-STORE path); zeros when nothing was ever sealed.
+     */
+    public static Totals totals(Path file) throws IOException {
+        if (!java.nio.file.Files.exists(file)) {
+            return new Totals(0, 0, 0);
+        }
+        org.sqlite.SQLiteConfig readOnly = new org.sqlite.SQLiteConfig();
+        readOnly.setReadOnly(true);
+        readOnly.setBusyTimeout(10000);
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(),
+                readOnly.toProperties())) {
+            return totals(connection);
+        } catch (SQLException e) {
+            throw failure("count", e);
+        }
+    }
+
+    private static Totals totals(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT COALESCE(SUM(stage = 'delivered'), 0), "
+                     + "COALESCE(SUM(stage = 'sealed'), 0), COALESCE(SUM(version > 1), 0) FROM instances")) {
+            row.next();
+            return new Totals(row.getLong(1), row.getLong(2), row.getLong(3));
+        }
+    }
+
+    private static IOException failure(String doing, SQLException e) {
+        return new IOException("cannot " + doing + " the delivered-instance index: " + e.getMessage(), e);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // closing at shutdown: every commit is already on disk
+        }
+    }
+}
