@@ -22,6 +22,7 @@ public final class Spool implements AutoCloseable {
     private final DataSetLimits limits;
     private final Quarantine quarantine;
     private final DeliveredInstanceIndex index;
+    private StudyLocks locks;
 
     private Spool(SpoolLayout layout, InstanceStager stager, StudySealer sealer, StudyCompletionTracker tracker,
                   SpoolUsage usage, DataSetLimits limits, Quarantine quarantine, DeliveredInstanceIndex index) {
@@ -62,7 +63,9 @@ public final class Spool implements AutoCloseable {
                         + "stager, recounted every minute)").register(registry);
         Gauge.builder("dicom.gateway.quarantine.bytes", quarantine, Quarantine::bytes)
                 .description("Bytes held in quarantine for review").register(registry);
-        return new Spool(layout, stager, sealer, tracker, usage, limits(config.dicom()), quarantine, index);
+        Spool spool = new Spool(layout, stager, sealer, tracker, usage, limits(config.dicom()), quarantine, index);
+        spool.locks = locks;
+        return spool;
     }
 
     /** The limits every instance is checked against before it is parsed (the dicom.max* keys). */
@@ -103,6 +106,11 @@ public final class Spool implements AutoCloseable {
     /** What was sealed and delivered, by SOP Instance UID: the delivery stage records deliveries in it. */
     public DeliveredInstanceIndex index() {
         return index;
+    }
+
+    /** Studies holding a lock right now: the open ones, and those being staged into or sealed (tests check eviction). */
+    int lockedStudies() {
+        return locks.size();
     }
 
     @Override
