@@ -59,7 +59,7 @@ public final class StatusCommand implements Callable<Integer> {
         inventory.batchesByState().forEach((state, count) -> System.out.printf("  %-24s%d%n", state, count));
         System.out.println("oldest undelivered        " + inventory.oldestUndelivered().toSeconds() + " s");
         System.out.println("delivered instances       " + totals.delivered() + " (" + totals.laterVersions()
-                + " changed and delivered again as a later version; " + totals.sealed() + " sealed, not yet delivered)");
+                + " at version 2 or later: changed and sent again; " + totals.sealed() + " more sealed, not yet delivered)");
         List<String> loads = BigQueryMetadataStore.loadsInProgress(layout.root());
         if (!loads.isEmpty()) {
             System.out.println("BigQuery load jobs in progress (look them up in BigQuery's job history by id)");

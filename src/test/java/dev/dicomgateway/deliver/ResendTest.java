@@ -85,6 +85,13 @@ class ResendTest {
         assertEquals(List.of(List.of("99")), newest.rows(), "the latest version is the changed content");
         LocalMetadataQuery.Result all = LocalMetadataQuery.run(metadata, "SELECT count(*) FROM dicom_versions");
         assertEquals(List.of(List.of("3")), all.rows());
+
+        Path config = Files.writeString(work.resolve("gateway.yaml"), "spool:\n  dir: " + spool + "\n");
+        String json = dev.dicomgateway.testing.Cli.run("status", "--json", "--config", config.toString());
+        assertTrue(json.contains("\"delivered_instances\" : 2") && json.contains("\"instances_with_later_versions\" : 1")
+                && json.contains("\"sealed_instances_undelivered\" : 0"), json);
+        String text = dev.dicomgateway.testing.Cli.run("status", "--config", config.toString());
+        assertTrue(text.matches("(?s).*delivered instances\\s+2 \\(1 .*"), text);
     }
 
     @Test
