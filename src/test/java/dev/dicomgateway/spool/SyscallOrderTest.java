@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and the gateway delivers them to a local directory and NDJSON metadata. SIGKILL keeps the page cache, so crash tests
  * cannot tell an fsync from none; the system calls can. Every C-STORE-RSP Success must come after fsync(file) →
  * rename into incoming/ → fsync(directory); every file delivery writes (manifest, package, object, NDJSON, delivered/
- * record) after its fsync and rename, then its directory's fsync.
+ * record) after its fsync and rename, then its directory's fsync; every new directory entry after its parent's fsync.
  */
 class SyscallOrderTest {
     private static final int SYNTHETIC_PER_STUDY = 3;
@@ -111,6 +111,11 @@ class SyscallOrderTest {
             assertTrue(placed.contains(object.toString()), object + " was never linked into place");
         }
         assertNoProblems("a delivery write not durable", audit.unsyncedPlacements());
+    }
+
+    @Test
+    void everyNewDirectoryAndFileCreatedInPlaceIsFsyncedInItsParent() {
+        assertNoProblems("a new directory entry not durable", audit.unsyncedNewEntries());
     }
 
     private static void assertNoProblems(String what, List<String> problems) {
