@@ -44,12 +44,13 @@ public final class LookupTable {
      */
     public static LookupTable open(Path privateDirectory, Clock clock) throws IOException {
         if (!Files.isDirectory(privateDirectory)) {
-            Files.createDirectories(privateDirectory, SecretKeyFile.OWNER_ONLY_DIRECTORY);
+            DurableDirectory.create(privateDirectory);
         }
         LookupTable table = new LookupTable(privateDirectory.resolve(FILE_NAME), clock);
         if (!Files.exists(table.file)) {
             Files.createFile(table.file, SecretKeyFile.OWNER_ONLY_FILE);
             table.append(HEADER + "\n");
+            DurableDirectory.sync(privateDirectory); // its entry too: the originals must not vanish in a power cut
         }
         // the originals behind every pseudonym: checked like the secret, refused rather than tightened unnoticed
         SecretKeyFile.refuseIfShared(table.file, "lookup table", "it holds the original identifiers; spool.dir");

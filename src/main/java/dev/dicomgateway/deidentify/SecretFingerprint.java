@@ -70,7 +70,7 @@ final class SecretFingerprint {
     }
 
     private static void record(Path privateDirectory, Path fingerprint, String value) throws IOException {
-        Files.createDirectories(privateDirectory, SecretKeyFile.OWNER_ONLY_DIRECTORY);
+        DurableDirectory.create(privateDirectory);
         Path temporary = Files.createTempFile(privateDirectory, ".fingerprint-", ".tmp", SecretKeyFile.OWNER_ONLY_FILE);
         try (FileChannel channel = FileChannel.open(temporary, Set.of(StandardOpenOption.WRITE))) {
             channel.write(ByteBuffer.wrap((value + "\n").getBytes(StandardCharsets.US_ASCII)));
@@ -83,8 +83,6 @@ final class SecretFingerprint {
         } finally {
             Files.deleteIfExists(temporary);
         }
-        try (FileChannel directory = FileChannel.open(privateDirectory, StandardOpenOption.READ)) {
-            directory.force(true);
-        }
+        DurableDirectory.sync(privateDirectory);
     }
 }

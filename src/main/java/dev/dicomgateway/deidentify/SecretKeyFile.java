@@ -69,7 +69,7 @@ final class SecretKeyFile {
 
     private static void create(Path file) throws IOException {
         Path directory = file.toAbsolutePath().getParent();
-        Files.createDirectories(directory, OWNER_ONLY_DIRECTORY);
+        DurableDirectory.create(directory);
         byte[] secret = new byte[SECRET_BYTES];
         new SecureRandom().nextBytes(secret);
         Path temporary = Files.createTempFile(directory, ".secret-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
@@ -84,8 +84,6 @@ final class SecretKeyFile {
         } finally {
             Files.deleteIfExists(temporary);
         }
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
-        }
+        DurableDirectory.sync(directory);
     }
 }

@@ -292,6 +292,7 @@ public final class DeliveryEngine implements AutoCloseable {
         Path trash = layout.trash().resolve(manifest.batchId + "-" + System.nanoTime());
         Files.move(batch, trash, StandardCopyOption.ATOMIC_MOVE); // gone from batches/ in one step
         DurableFiles.syncDirectory(layout.batches());
+        DurableFiles.syncDirectory(layout.trash()); // or a power cut could leave its files in no directory at all
         deleteRecursively(trash);
         spool.usage().add(-manifest.bytes());
         pending.remove(manifest.batchId);

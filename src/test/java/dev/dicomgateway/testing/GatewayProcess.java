@@ -12,11 +12,14 @@ public final class GatewayProcess implements AutoCloseable {
     private final Process process;
     private final int dicomPort;
     private final Path log;
+    /** Whether {@link #process} was started by a wrapper command (strace, a shell), perhaps as its child. */
+    private final boolean wrapped;
 
-    private GatewayProcess(Process process, int dicomPort, Path log) {
+    private GatewayProcess(Process process, int dicomPort, Path log, boolean wrapped) {
         this.process = process;
         this.dicomPort = dicomPort;
         this.log = log;
+        this.wrapped = wrapped;
     }
 
     public static GatewayProcess start(Path spool, Path log, String... environment) throws IOException, InterruptedException {
@@ -32,14 +35,24 @@ public final class GatewayProcess implements AutoCloseable {
     /** Starts the gateway under the file-creation mask {@code umask} (e.g. "000"), set by a shell that then execs java. */
     public static GatewayProcess startWithUmask(String umask, Path spool, Path log, String... environment)
             throws IOException, InterruptedException {
-        return start(Path.of(System.getProperty("java.home")), umask, spool, log, environment);
+        return start(Path.of(System.getProperty("java.home")),
+                List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$0\" \"$@\""), spool, log, environment);
     }
 
-    private static GatewayProcess start(Path javaHome, String umask, Path spool, Path log, String... environment)
+    /**
+     * Starts the gateway as the child of {@code wrapper} (e.g. {@code strace -f -o FILE --}), a command that runs the
+     * java command line appended to it and ends when the gateway ends. {@link #close} stops the gateway itself.
+     */
+    public static GatewayProcess startUnder(List<String> wrapper, Path spool, Path log, String... environment)
+            throws IOException, InterruptedException {
+        return start(Path.of(System.getProperty("java.home")), wrapper, spool, log, environment);
+    }
+
+    private static GatewayProcess start(Path javaHome, List<String> wrapper, Path spool, Path log, String... environment)
             throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return startOnce(javaHome, umask, spool, log, environment);
+                return startOnce(javaHome, wrapper, spool, log, environment);
             } catch (IOException e) {
                 if (attempt == 3 || !e.getMessage().contains("Address already in use")) {
                     throw e; // only the free-port race (another process took it meanwhile) is retried
@@ -48,15 +61,13 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    private static GatewayProcess startOnce(Path javaHome, String umask, Path spool, Path log, String... environment)
+    private static GatewayProcess startOnce(Path javaHome, List<String> wrapper, Path spool, Path log, String... environment)
             throws IOException, InterruptedException {
         int dicomPort = freePort();
-        List<String> command = new java.util.ArrayList<>(List.of(
+        List<String> command = new java.util.ArrayList<>(wrapper == null ? List.of() : wrapper);
+        command.addAll(List.of(
                 javaHome.resolve("bin").resolve("java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), "dev.dicomgateway.cli.Main", "run"));
-        if (umask != null) {
-            command.addAll(0, List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$0\" \"$@\""));
-        }
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("DICOM_GATEWAY_DICOM_BIND", "127.0.0.1");
         builder.environment().put("DICOM_GATEWAY_DICOM_PORT", String.valueOf(dicomPort));
@@ -70,7 +81,7 @@ public final class GatewayProcess implements AutoCloseable {
             builder.environment().put(environment[i], environment[i + 1]);
         }
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        GatewayProcess gateway = new GatewayProcess(builder.start(), dicomPort, log);
+        GatewayProcess gateway = new GatewayProcess(builder.start(), dicomPort, log, wrapper != null);
         try {
             gateway.awaitListening(Duration.ofSeconds(30));
         } catch (IOException e) {
@@ -105,6 +116,7 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** SIGKILL: no shutdown hook, no flush, no goodbye. */
     public void kill() throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly); // a wrapper's SIGKILL would leave the gateway running
         process.destroyForcibly();
         process.waitFor();
     }
@@ -112,7 +124,12 @@ public final class GatewayProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
-            process.destroy();
+            List<ProcessHandle> children = wrapped ? process.children().toList() : List.of();
+            if (!children.isEmpty()) {
+                children.forEach(ProcessHandle::destroy); // the gateway (under strace); its wrapper ends when it has
+            } else { // also a wrapper that exec'd java (the umask shell): the process is the gateway
+                process.destroy();
+            }
             if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
                 kill();
             }
