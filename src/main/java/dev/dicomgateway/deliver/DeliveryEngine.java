@@ -136,7 +136,8 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /**
      * One tick on the calling thread, for tests that drive the engine with their own clock (after {@link #open}, never
-     * beside {@link #start}): seals, scans, and takes every batch due now through its steps before it returns.
+     * beside {@link #start}): seals, scans, and takes the batches due now (up to deliver.workers, as a scheduled tick
+     * does) through their steps before it returns.
      */
     void runOnce() throws IOException {
         tick(Runnable::run);
