@@ -63,6 +63,15 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts with the given destinations (tests use this to put a failing store behind the real engine). */
     public static Gateway start(GatewayConfig config, Destinations destinations) throws IOException {
+        return start(config, destinations, Clock.systemUTC());
+    }
+
+    /**
+     * Starts with the given destinations and {@code clock}, the one source of the time of day for every stage: the
+     * de-identifier's lookup table, staging and sealing, and the delivery engine's retries and keepDelivered (tests
+     * pass a clock they move). Durations and timeouts are measured with System.nanoTime() whatever the clock.
+     */
+    public static Gateway start(GatewayConfig config, Destinations destinations, Clock clock) throws IOException {
         SpoolLayout layout = new SpoolLayout(config.spool().dir());
         layout.create();
         int swept = layout.sweepTemporary();
@@ -85,10 +94,10 @@ public final class Gateway implements AutoCloseable {
                 .description("Free bytes on the spool file system").register(registry);
 
         Deidentifier deidentifier = config.deidentify().enabled()
-                ? ProfileDeidentifier.open(config.deidentify(), layout.privateArea(), Clock.systemUTC())
+                ? ProfileDeidentifier.open(config.deidentify(), layout.privateArea(), clock)
                 : PassthroughDeidentifier.open(config.deidentify(), layout.privateArea());
-        Spool spool = Spool.open(config, layout, diskSpace, deidentifier, registry, Clock.systemUTC());
-        DeliveryEngine delivery = new DeliveryEngine(config, spool, destinations, Clock.systemUTC(), registry);
+        Spool spool = Spool.open(config, layout, diskSpace, deidentifier, registry, clock);
+        DeliveryEngine delivery = new DeliveryEngine(config, spool, destinations, clock, registry);
         try {
             delivery.start();
         } catch (IOException e) {

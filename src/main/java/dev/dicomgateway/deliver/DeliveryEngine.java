@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeliveryEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
-    private static final Duration TICK = Duration.ofMillis(250);
+    private static final Duration DEFAULT_TICK = Duration.ofMillis(250);
     private static final Duration QUEUED_POLL = Duration.ofSeconds(1);
     /** A tick that has not completed for this long means the scheduler is stuck or gone: /readyz says so. */
     private static final Duration STALLED_AFTER = Duration.ofSeconds(60);
@@ -58,26 +59,43 @@ public final class DeliveryEngine implements AutoCloseable {
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
+    private final Duration tick;
     private volatile long failedCount;
     private volatile long lastTickNanos = System.nanoTime();
     private volatile String fatalError;
     private Instant lastPurge = Instant.EPOCH;
 
     public DeliveryEngine(GatewayConfig config, Spool spool, Destinations destinations, Clock clock, MeterRegistry registry) {
+        this(config, spool, destinations, clock, registry, DEFAULT_TICK, RandomGenerator.getDefault());
+    }
+
+    /**
+     * With the scheduler's period between ticks and the source of the retry jitter chosen by the caller: a test
+     * passes its own clock and jitter, never calls {@link #start}, and ticks with {@link #runOnce}.
+     */
+    DeliveryEngine(GatewayConfig config, Spool spool, Destinations destinations, Clock clock, MeterRegistry registry,
+                   Duration tick, RandomGenerator jitter) {
         this.config = config;
         this.spool = spool;
         this.layout = spool.layout();
         this.destinations = destinations;
         this.delivery = new BatchDelivery(config, destinations);
         this.retries = new RetrySchedule(config.retry().initialDelay(), config.retry().maxDelay(), config.retry().maxAttempts(),
-                RandomGenerator.getDefault());
+                jitter);
         this.clock = clock;
+        this.tick = tick;
         this.metrics = new DeliveryMetrics(registry, this::batchesByState, this::oldestUndeliveredSeconds);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("deliver-scheduler"));
         this.workers = Executors.newFixedThreadPool(config.deliverWorkers(), daemon("deliver-worker"));
     }
 
     public void start() throws IOException {
+        open();
+        scheduler.scheduleWithFixedDelay(this::tick, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts the destinations and picks up what the spool holds, without the scheduler: only {@link #runOnce} ticks. */
+    void open() throws IOException {
         destinations.objects().start();
         destinations.metadata().start();
         emptyTrash();
@@ -85,7 +103,6 @@ public final class DeliveryEngine implements AutoCloseable {
         spool.quarantine().maintain(config.deidentify().quarantineRetention());
         scan();
         lastTickNanos = System.nanoTime();
-        scheduler.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -106,30 +123,45 @@ public final class DeliveryEngine implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** The scheduler's tick: batches go to the deliver.workers threads. */
     private void tick() {
         try {
-            if (Duration.between(lastPurge, clock.instant()).toHours() >= 1) {
-                purgeOldManifests();
-            }
-            maintainQuarantine();
-            spool.sealer().sealCompleteStudies();
-            scan();
-            Instant now = clock.instant();
-            pending.values().stream()
-                    .filter(m -> !inFlight.contains(m.batchId))
-                    .filter(m -> m.nextAttemptAt == null || !Instant.parse(m.nextAttemptAt).isAfter(now))
-                    .sorted(Comparator.comparing(m -> m.sealedAt))
-                    .limit(Math.max(0, config.deliverWorkers() - inFlight.size()))
-                    .forEach(m -> {
-                        inFlight.add(m.batchId);
-                        workers.execute(() -> deliver(m.batchId));
-                    });
-            lastTickNanos = System.nanoTime();
+            tick(workers);
         } catch (Throwable e) { // an exception escaping here would silently cancel every later tick
             LOG.error("delivery tick failed; retrying at the next tick: {}", FatalErrors.describe(e));
             LOG.debug("delivery tick failure", e);
             recordIfFatal(e);
         }
+    }
+
+    /**
+     * One tick on the calling thread, for tests that drive the engine with their own clock (after {@link #open}, never
+     * beside {@link #start}): seals, scans, and takes the batches due now (up to deliver.workers, as a scheduled tick
+     * does) through their steps before it returns.
+     */
+    void runOnce() throws IOException {
+        tick(Runnable::run);
+    }
+
+    /** Seals complete studies, picks up new batches and hands those due now (up to deliver.workers) to {@code executor}. */
+    private void tick(Executor executor) throws IOException {
+        if (Duration.between(lastPurge, clock.instant()).toHours() >= 1) {
+            purgeOldManifests();
+        }
+        maintainQuarantine();
+        spool.sealer().sealCompleteStudies();
+        scan();
+        Instant now = clock.instant();
+        pending.values().stream()
+                .filter(m -> !inFlight.contains(m.batchId))
+                .filter(m -> m.nextAttemptAt == null || !Instant.parse(m.nextAttemptAt).isAfter(now))
+                .sorted(Comparator.comparing(m -> m.sealedAt))
+                .limit(Math.max(0, config.deliverWorkers() - inFlight.size()))
+                .forEach(m -> {
+                    inFlight.add(m.batchId);
+                    executor.execute(() -> deliver(m.batchId));
+                });
+        lastTickNanos = System.nanoTime();
     }
 
     /** Recounts the quarantine's gauges each minute and applies deidentify.quarantine.retention hourly; its trouble never stops delivery. */

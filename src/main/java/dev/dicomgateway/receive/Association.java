@@ -11,11 +11,12 @@ import dev.dicomgateway.receive.pdu.AssociateRequest;
 import dev.dicomgateway.receive.pdu.ControlPdu;
 import dev.dicomgateway.receive.pdu.PDataWriter;
 import dev.dicomgateway.receive.pdu.PduFormatException;
+import dev.dicomgateway.receive.pdu.PduReader;
 import dev.dicomgateway.receive.pdu.PduType;
+import dev.dicomgateway.receive.pdu.PdvItems;
 import dev.dicomgateway.receive.pdu.PresentationContextAnswer;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -50,7 +51,7 @@ final class Association implements Runnable {
     private final ReceiveMetrics metrics;
 
     private ReadDeadline deadline;
-    private DataInputStream in;
+    private PduReader pdus;
     private OutputStream out;
     private AssociateRequest request;
     private final Map<Integer, PresentationContextAnswer> accepted = new HashMap<>();
@@ -83,7 +84,7 @@ final class Association implements Runnable {
         try {
             socket.setTcpNoDelay(true);
             deadline = new ReadDeadline(socket, settings.associationRequestTimeout());
-            in = new DataInputStream(new BufferedInputStream(deadline, 64 * 1024));
+            pdus = new PduReader(new BufferedInputStream(deadline, 64 * 1024));
             out = socket.getOutputStream();
             Optional<AssociateReject> rejection = negotiate();
             if (rejection.isEmpty() && !limit.tryAcquire()) {
@@ -147,104 +148,53 @@ final class Association implements Runnable {
 
     /** Reads the A-ASSOCIATE-RQ; returns the rejection it deserves, if any. */
     private Optional<AssociateReject> negotiate() throws IOException, PduFormatException {
-        int type = in.read();
-        if (type < 0) {
-            throw new EOFException("closed before A-ASSOCIATE-RQ");
-        }
-        if (type != PduType.ASSOCIATE_RQ) {
-            throw new PduFormatException(PduFormatException.UNRECOGNIZED_PDU,
-                    String.format("expected A-ASSOCIATE-RQ, received PDU type 0x%02X (not a DICOM peer?)", type));
-        }
-        in.readUnsignedByte();
-        long length = in.readInt() & 0xFFFFFFFFL;
-        if (length > MAX_REQUEST_PDU) {
-            throw new PduFormatException(PduFormatException.INVALID_PDU_PARAMETER_VALUE,
-                    "A-ASSOCIATE-RQ of " + length + " bytes is larger than any real request");
-        }
-        byte[] body = new byte[(int) length];
-        in.readFully(body);
-        request = AssociateRequest.parse(body);
+        request = pdus.associateRequest(MAX_REQUEST_PDU);
         return admission.rejection(request);
     }
 
     /** The association's message loop; returns how it ended. */
     private String serve() throws IOException, PduFormatException, MalformedCommandException {
         while (true) {
-            int type = in.read();
-            if (type < 0) {
+            Optional<PduReader.Header> next = pdus.nextHeader();
+            if (next.isEmpty()) {
                 return "dropped";
             }
-            in.readUnsignedByte();
-            long length = in.readInt() & 0xFFFFFFFFL;
-            switch (type) {
+            PduReader.Header header = next.get();
+            switch (header.type()) {
                 case PduType.P_DATA_TF -> {
-                    if (length > settings.maxPduLength()) {
-                        throw new PduFormatException(PduFormatException.INVALID_PDU_PARAMETER_VALUE, "P-DATA-TF of "
-                                + length + " bytes exceeds the maximum length offered, " + settings.maxPduLength());
-                    }
-                    readBody((int) length);
-                    onPData((int) length);
+                    pduBuffer = pdus.pDataBody(header, settings.maxPduLength(), pduBuffer);
+                    onPData((int) header.length());
                 }
                 case PduType.RELEASE_RQ -> {
-                    readControlBody(type, length);
+                    pdus.controlBody(header);
                     out.write(ControlPdu.releaseResponse());
                     out.flush();
                     closeGently();
                     return "released";
                 }
                 case PduType.ABORT -> {
-                    readControlBody(type, length);
+                    pdus.controlBody(header);
                     return "aborted_by_peer";
                 }
                 default -> throw new PduFormatException(PduFormatException.UNEXPECTED_PDU,
-                        String.format("unexpected PDU type 0x%02X during an established association", type));
+                        String.format("unexpected PDU type 0x%02X during an established association", header.type()));
             }
         }
-    }
-
-    /** A-RELEASE-RQ and A-ABORT have a body of exactly 4 bytes (PS3.8 9.3.6, 9.3.8); any other length is an attack or a bug. */
-    private void readControlBody(int type, long length) throws IOException, PduFormatException {
-        if (length != ControlPdu.BODY_LENGTH) {
-            throw new PduFormatException(PduFormatException.INVALID_PDU_PARAMETER_VALUE,
-                    String.format("PDU type 0x%02X with a body of %d bytes instead of 4", type, length));
-        }
-        in.skipNBytes(length);
-    }
-
-    private void readBody(int length) throws IOException {
-        if (pduBuffer.length < length) {
-            pduBuffer = new byte[Math.max(length, settings.maxPduLength())];
-        }
-        in.readFully(pduBuffer, 0, length);
     }
 
     private void onPData(int length) throws IOException, PduFormatException, MalformedCommandException {
-        int offset = 0;
-        while (offset < length) {
-            if (length - offset < 6) {
-                throw new PduFormatException(PduFormatException.INVALID_PDU_PARAMETER_VALUE, "truncated PDV item");
-            }
-            long itemLength = ((pduBuffer[offset] & 0xFFL) << 24) | ((pduBuffer[offset + 1] & 0xFF) << 16)
-                    | ((pduBuffer[offset + 2] & 0xFF) << 8) | (pduBuffer[offset + 3] & 0xFF);
-            if (itemLength < 2 || itemLength > length - offset - 4) {
-                throw new PduFormatException(PduFormatException.INVALID_PDU_PARAMETER_VALUE,
-                        "PDV item length " + itemLength + " does not fit its PDU");
-            }
-            int contextId = pduBuffer[offset + 4] & 0xFF;
-            int header = pduBuffer[offset + 5] & 0xFF;
-            int dataOffset = offset + 6;
-            int dataLength = (int) itemLength - 2;
+        PdvItems items = new PdvItems(pduBuffer, length);
+        while (items.next()) {
+            int contextId = items.contextId();
             if (!accepted.containsKey(contextId)) {
                 throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER,
                         "PDV on presentation context " + contextId + ", which was not accepted");
             }
-            boolean last = (header & 0x02) != 0;
-            if ((header & 0x01) != 0) {
-                onCommandFragment(contextId, dataOffset, dataLength, last);
+            if (items.command()) {
+                onCommandFragment(contextId, items.fragmentOffset(), items.fragmentLength(), items.last());
             } else {
-                onDataFragment(contextId, dataOffset, dataLength, last);
+                onDataFragment(contextId, items.fragmentOffset(), items.fragmentLength(), items.last());
             }
-            offset = dataOffset + dataLength;
         }
     }
 

@@ -43,6 +43,17 @@ public final class TestGateway {
     /** Starts with {@code destinations} (null: those of the configuration). */
     public static Gateway start(Path spool, dev.dicomgateway.deliver.Destinations destinations, String... overrides)
             throws Exception {
+        GatewayConfig config = config(spool, overrides);
+        return destinations == null ? Gateway.start(config) : Gateway.start(config, destinations);
+    }
+
+    /** Starts with the destinations of the configuration and {@code clock} (a {@link ManualClock}) for every stage. */
+    public static Gateway startWithClock(Path spool, java.time.Clock clock, String... overrides) throws Exception {
+        GatewayConfig config = config(spool, overrides);
+        return Gateway.start(config, dev.dicomgateway.deliver.Destinations.fromConfig(config), clock);
+    }
+
+    private static GatewayConfig config(Path spool, String... overrides) throws Exception {
         Map<String, String> environment = new HashMap<>(Map.of(
                 "DICOM_GATEWAY_DICOM_BIND", "127.0.0.1",
                 "DICOM_GATEWAY_DICOM_PORT", "0",
@@ -55,7 +66,6 @@ public final class TestGateway {
         for (int i = 0; i < overrides.length; i += 2) {
             environment.put(overrides[i], overrides[i + 1]);
         }
-        GatewayConfig config = GatewayConfig.load(null, environment);
-        return destinations == null ? Gateway.start(config) : Gateway.start(config, destinations);
+        return GatewayConfig.load(null, environment);
     }
 }
