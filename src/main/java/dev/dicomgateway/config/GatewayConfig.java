@@ -1,5 +1,6 @@
 package dev.dicomgateway.config;
 
+import dev.dicomgateway.deliver.ObjectNameTemplate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -82,7 +83,7 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
     static GatewayConfig from(ConfigValues values) throws ConfigException {
         Dicom dicom = new Dicom(
                 aeTitle(values, "dicom.aeTitle", values.nonEmptyString("dicom.aeTitle")),
-                values.nonEmptyString("dicom.bind"),
+                bindAddress(values, "dicom.bind", "dicom.port"),
                 values.integer("dicom.port", 0, MAX_PORT),
                 allowedCallingAeTitles(values),
                 values.integer("dicom.maxAssociations", 1, 10_000),
@@ -96,22 +97,25 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
         Spool spool = new Spool(values.path("spool.dir"), nonNegative(values, "spool.minFreeBytes"),
                 nonNegative(values, "spool.maxBytes"), values.duration("spool.keepDelivered", Duration.ZERO),
                 values.duration("spool.keepManifests", Duration.ZERO));
-        Http http = new Http(values.nonEmptyString("http.bind"), values.integer("http.port", 0, MAX_PORT));
+        Http http = new Http(bindAddress(values, "http.bind", "http.port"), values.integer("http.port", 0, MAX_PORT));
         Study study = new Study(values.duration("study.stableAfter", Duration.ofMillis(100)),
                 values.duration("study.maxOpen", Duration.ofSeconds(1)));
         Destination destination = new Destination(
                 oneOf(values, "destination.type", List.of("local", "gcs")),
                 values.path("destination.local.dir"),
                 oneOf(values, "destination.layout", List.of("study-archive", "instances")),
-                template(values, "destination.objectTemplate"),
-                template(values, "destination.instanceTemplate"),
+                template(values, "destination.objectTemplate", ObjectNameTemplate.Kind.ARCHIVE),
+                template(values, "destination.instanceTemplate", ObjectNameTemplate.Kind.INSTANCE),
                 values.integer("destination.compressionLevel", 0, 9),
                 gcs(values));
         if (destination.type().equals("gcs") && destination.gcs().bucket().isEmpty()) {
             throw values.invalid("destination.gcs.bucket", "", "a bucket name when destination.type is gcs "
                     + "(or set GOOGLE_CLOUD_STORAGE)");
         }
-        String collection = values.nonEmptyString("collection");
+        if (destination.type().equals("gcs")) {
+            bucketName(values, destination.gcs().bucket());
+        }
+        String collection = name(values, "collection");
         Metadata metadata = new Metadata(oneOf(values, "metadata.type", List.of("local", "bigquery", "none")),
                 values.path("metadata.local.dir"), bigquery(values, collection, destination.gcs().project()));
         Retry retry = new Retry(values.duration("retry.initialDelay", Duration.ofMillis(10)),
@@ -119,7 +123,7 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
         if (retry.maxDelay().compareTo(retry.initialDelay()) < 0) {
             throw values.invalid("retry.maxDelay", retry.maxDelay(), "at least retry.initialDelay (" + retry.initialDelay() + ")");
         }
-        return new GatewayConfig(values.nonEmptyString("gateway.id"), collection, dicom, spool,
+        return new GatewayConfig(name(values, "gateway.id"), collection, dicom, spool,
                 http, deidentify(values), study, destination, metadata, retry,
                 values.integer("deliver.workers", 1, 64), logLevel(values));
     }
@@ -186,18 +190,16 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
         return prefix;
     }
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-zA-Z]+)}");
-    private static final java.util.Set<String> PLACEHOLDERS = java.util.Set.of("collection", "entity", "item",
-            "studyDate", "part", "study", "series", "sop");
-
     private static Gcs gcs(ConfigValues values) throws ConfigException {
         String endpoint = values.string("destination.gcs.endpoint");
         String emulator = System.getenv("STORAGE_EMULATOR_HOST");
         if (endpoint.isEmpty() && emulator != null && !emulator.isBlank()) {
             endpoint = emulator.startsWith("http") ? emulator : "http://" + emulator;
         }
+        endpoint = endpoint(values, "destination.gcs.endpoint", endpoint);
         String credentials = credentials(values, "destination.gcs.credentials", endpoint);
-        return new Gcs(values.string("destination.gcs.bucket"), values.string("destination.gcs.project"), endpoint, credentials);
+        return new Gcs(values.string("destination.gcs.bucket"), projectId(values, "destination.gcs.project"), endpoint,
+                credentials);
     }
 
     /**
@@ -217,7 +219,7 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
     private static final Pattern TABLE_ID = Pattern.compile("[A-Za-z0-9_-]{1,1024}");
 
     private static BigQuery bigquery(ConfigValues values, String collection, String gcsProject) throws ConfigException {
-        String project = values.string("metadata.bigquery.project");
+        String project = projectId(values, "metadata.bigquery.project");
         if (project.isEmpty()) {
             project = gcsProject;
         }
@@ -235,10 +237,95 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
         if (!TABLE_ID.matcher(table).matches()) {
             throw values.invalid("metadata.bigquery.table", table, "a table id: letters, digits, '_' and '-'");
         }
-        String endpoint = values.string("metadata.bigquery.endpoint");
+        String endpoint = endpoint(values, "metadata.bigquery.endpoint", values.string("metadata.bigquery.endpoint"));
         String credentials = credentials(values, "metadata.bigquery.credentials", endpoint);
-        return new BigQuery(project, dataset, table, values.string("metadata.bigquery.location"), endpoint, credentials,
+        String location = values.string("metadata.bigquery.location");
+        if (!LOCATION.matcher(location).matches()) {
+            throw values.invalid("metadata.bigquery.location", location, "a BigQuery location such as US, EU or "
+                    + "europe-west2 (letters, digits and '-'), or empty for BigQuery's default");
+        }
+        return new BigQuery(project, dataset, table, location, endpoint, credentials,
                 values.duration("metadata.bigquery.loadInterval", Duration.ofMillis(100)));
+    }
+
+    private static final Pattern LOCATION = Pattern.compile("[A-Za-z0-9-]{0,64}");
+    /** A Google Cloud project id (6 to 30 of a-z, 0-9, '-', starting with a letter), optionally after "domain:". */
+    private static final Pattern PROJECT_ID = Pattern.compile("([a-z0-9][a-z0-9.-]{0,62}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]");
+    /** Cloud Storage bucket names: a-z, 0-9, '-', '_', '.', starting and ending with a letter or digit. */
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]");
+    private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:%_\\[\\]-]{1,253}");
+    private static final int MAX_NAME = 64;
+
+    /** The project of a Google client, checked for an id's shape (empty: the client's default project). */
+    private static String projectId(ConfigValues values, String key) throws ConfigException {
+        String project = values.string(key);
+        if (!project.isEmpty() && !PROJECT_ID.matcher(project).matches()) {
+            throw values.invalid(key, project, "a Google Cloud project id: 6 to 30 lower-case letters, digits and '-', "
+                    + "starting with a letter (the id, not the project's display name or number)");
+        }
+        return project;
+    }
+
+    /** Google's naming rules for buckets, so a wrong name stops the start rather than failing every upload. */
+    private static void bucketName(ConfigValues values, String bucket) throws ConfigException {
+        String key = "destination.gcs.bucket";
+        boolean valid = BUCKET.matcher(bucket).matches() && !bucket.contains("..") && !IPV4.matcher(bucket).matches()
+                && !bucket.startsWith("goog") && !bucket.contains("google")
+                && (bucket.contains(".") ? java.util.Arrays.stream(bucket.split("\\.")).allMatch(p -> p.length() <= 63)
+                        : bucket.length() <= 63);
+        if (!valid) {
+            throw values.invalid(key, bucket, "a bucket name: 3 to 63 lower-case letters, digits, '-' and '_' (dotted "
+                    + "names up to 222), starting and ending with a letter or digit, not beginning with \"goog\"; "
+                    + "just the name, without gs://");
+        }
+    }
+
+    /**
+     * An API endpoint: empty (Google's) or an absolute http(s) URL with a host, such as http://127.0.0.1:4443 — the
+     * client libraries accept anything here and fail at the first request, for every batch.
+     */
+    private static String endpoint(ConfigValues values, String key, String endpoint) throws ConfigException {
+        if (endpoint.isEmpty()) {
+            return endpoint;
+        }
+        String expected = "an absolute http:// or https:// URL with a host, such as https://storage.example.org or "
+                + "http://127.0.0.1:4443, or empty for Google's";
+        try {
+            java.net.URI uri = new java.net.URI(endpoint);
+            if (uri.getScheme() == null || !List.of("http", "https").contains(uri.getScheme().toLowerCase(java.util.Locale.ROOT))
+                    || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null
+                    || uri.getRawUserInfo() != null) {
+                throw values.invalid(key, endpoint, expected);
+            }
+        } catch (java.net.URISyntaxException e) {
+            throw values.invalid(key, endpoint, expected);
+        }
+        return endpoint;
+    }
+
+    /**
+     * The address to listen on: a host name or an IP literal, without a port (that is {@code portKey}); whether it
+     * resolves and can be bound is seen at start.
+     */
+    private static String bindAddress(ConfigValues values, String key, String portKey) throws ConfigException {
+        String bind = values.nonEmptyString(key);
+        if (!HOST.matcher(bind).matches() || bind.chars().filter(c -> c == ':').count() == 1) {
+            throw values.invalid(key, bind, "a host name or IP address without a port (the port is " + portKey
+                    + "), such as 0.0.0.0, 127.0.0.1 or ::1");
+        }
+        return bind;
+    }
+
+    /** A name that appears in spool paths, object names, logs and metric labels: short, no control characters. */
+    private static String name(ConfigValues values, String key) throws ConfigException {
+        String name = values.nonEmptyString(key);
+        if (name.length() > MAX_NAME || name.equals(".") || name.equals("..")
+                || name.chars().anyMatch(c -> c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0))) {
+            throw values.invalid(key, name, "a name of 1 to " + MAX_NAME + " characters without control characters, "
+                    + "not '.' or '..'");
+        }
+        return name;
     }
 
     private static String oneOf(ConfigValues values, String key, List<String> allowed) throws ConfigException {
@@ -249,16 +336,16 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
         return value;
     }
 
-    private static String template(ConfigValues values, String key) throws ConfigException {
+    /**
+     * A template checked the way delivery will use it: rendered with sample values of its kind, so an unknown
+     * placeholder, a missing one or a name no store accepts stops the start instead of failing every batch later.
+     */
+    private static String template(ConfigValues values, String key, ObjectNameTemplate.Kind kind) throws ConfigException {
         String template = values.nonEmptyString(key);
-        java.util.regex.Matcher matcher = PLACEHOLDER.matcher(template);
-        while (matcher.find()) {
-            if (!PLACEHOLDERS.contains(matcher.group(1))) {
-                throw values.invalid(key, template, "placeholders among " + PLACEHOLDERS + ", not {" + matcher.group(1) + "}");
-            }
-        }
-        if (template.startsWith("/") || template.contains("..")) {
-            throw values.invalid(key, template, "a relative object name without '..'");
+        try {
+            ObjectNameTemplate.of(kind, template);
+        } catch (IllegalArgumentException e) {
+            throw values.invalid(key, template, e.getMessage());
         }
         return template;
     }
