@@ -117,7 +117,7 @@ final class InboxEntry {
                 if (stop.getAsBoolean()) {
                     return false;
                 }
-                Optional<String> skipped = stager.stage(file);
+                Optional<String> skipped = stageLinked(stager, file);
                 String line = file.getFileName() + "\t" + skipped.map(reason -> SKIPPED + "\t" + oneLine(reason)).orElse(STAGED);
                 outcomes.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
                 Files.delete(file);
@@ -127,6 +127,22 @@ final class InboxEntry {
         DurableFiles.syncDirectory(directory.resolve(FILES));
         DurableFiles.writeDurably(directory.resolve(DONE), Instant.now().toString().getBytes(StandardCharsets.US_ASCII));
         return true;
+    }
+
+    /**
+     * Stages {@code file} through a second name (a hard link), since the stager may move what it stages into the
+     * spool (passthrough does): the file itself stays until its outcome is recorded, so a crash in between stages it
+     * again rather than losing its outcome.
+     */
+    private static Optional<String> stageLinked(FileStager stager, Path file) throws IOException {
+        Path link = file.resolveSibling(file.getFileName() + ".staging");
+        Files.deleteIfExists(link);
+        Files.createLink(link, file);
+        try {
+            return stager.stage(link);
+        } finally {
+            Files.deleteIfExists(link);
+        }
     }
 
     /** How many files are still to be staged. */
