@@ -121,10 +121,10 @@ class SpoolOwnerTest {
                     "precondition: both imports were still copying (" + liveCopies + " copies)");
             try (GatewayProcess second = GatewayProcess.start(spool, log, SETTINGS)) {
                 awaitGone(killedPart);
-                assertTrue(Files.readString(log).contains("removed import " + killedPart.getFileName().toString()
-                        .replace(".part", "") + " from the inbox: its process stopped before handing it in"), "logged");
                 assertTrue(Files.isDirectory(livePart), "the live import's hand-in survives the start");
                 assertEquals(liveCopies, copies(livePart), "and every copy in it");
+                assertTrue(Files.readString(log).contains("removed import " + killedPart.getFileName().toString()
+                        .replace(".part", "") + " from the inbox: its process stopped before handing it in"), "logged");
                 live.resume();
                 Cli.Output imports = live.await(COMMAND_TIMEOUT);
                 assertEquals(0, imports.exitCode(), imports.out() + imports.err());
