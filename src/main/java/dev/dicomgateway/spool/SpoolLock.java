@@ -22,9 +22,21 @@ public final class SpoolLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** Takes the spool for {@code command} ("run", "import"), or throws naming the process that has it. */
+    /**
+     * Takes the spool for {@code command} ("run", "import"), or throws naming the process that has it. Asks twice,
+     * a moment apart: another command (`check`, a waiting `import`) may hold the lock for an instant to see whether
+     * anyone owns the spool.
+     */
     public static SpoolLock acquire(SpoolLayout layout, String command) throws IOException {
         Optional<SpoolLock> lock = tryAcquire(layout, command);
+        if (lock.isEmpty()) {
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            lock = tryAcquire(layout, command);
+        }
         if (lock.isEmpty()) {
             throw new SpoolInUseException(inUse(layout, owner(layout).orElse("")));
         }
