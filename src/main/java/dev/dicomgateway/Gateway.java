@@ -75,7 +75,11 @@ public final class Gateway implements AutoCloseable {
         try {
             return startOwning(config, destinations, lock);
         } catch (IOException | RuntimeException | Error e) {
-            lock.close();
+            try {
+                lock.close();
+            } catch (IOException release) {
+                e.addSuppressed(release);
+            }
             throw e;
         }
     }

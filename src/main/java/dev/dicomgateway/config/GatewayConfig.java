@@ -113,7 +113,7 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                     + "(or set GOOGLE_CLOUD_STORAGE)");
         }
         if (destination.type().equals("gcs")) {
-            bucketName(values, destination.gcs().bucket());
+            GoogleCloudNames.bucket(values, destination.gcs().bucket());
         }
         String collection = name(values, "collection");
         Metadata metadata = new Metadata(oneOf(values, "metadata.type", List.of("local", "bigquery", "none")),
@@ -196,9 +196,9 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
         if (endpoint.isEmpty() && emulator != null && !emulator.isBlank()) {
             endpoint = emulator.startsWith("http") ? emulator : "http://" + emulator;
         }
-        endpoint = endpoint(values, "destination.gcs.endpoint", endpoint);
+        endpoint = GoogleCloudNames.endpoint(values, "destination.gcs.endpoint", endpoint);
         String credentials = credentials(values, "destination.gcs.credentials", endpoint);
-        return new Gcs(values.string("destination.gcs.bucket"), projectId(values, "destination.gcs.project"), endpoint,
+        return new Gcs(values.string("destination.gcs.bucket"), GoogleCloudNames.projectId(values, "destination.gcs.project"), endpoint,
                 credentials);
     }
 
@@ -219,7 +219,7 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
     private static final Pattern TABLE_ID = Pattern.compile("[A-Za-z0-9_-]{1,1024}");
 
     private static BigQuery bigquery(ConfigValues values, String collection, String gcsProject) throws ConfigException {
-        String project = projectId(values, "metadata.bigquery.project");
+        String project = GoogleCloudNames.projectId(values, "metadata.bigquery.project");
         if (project.isEmpty()) {
             project = gcsProject;
         }
@@ -237,72 +237,15 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
         if (!TABLE_ID.matcher(table).matches()) {
             throw values.invalid("metadata.bigquery.table", table, "a table id: letters, digits, '_' and '-'");
         }
-        String endpoint = endpoint(values, "metadata.bigquery.endpoint", values.string("metadata.bigquery.endpoint"));
+        String endpoint = GoogleCloudNames.endpoint(values, "metadata.bigquery.endpoint", values.string("metadata.bigquery.endpoint"));
         String credentials = credentials(values, "metadata.bigquery.credentials", endpoint);
-        String location = values.string("metadata.bigquery.location");
-        if (!LOCATION.matcher(location).matches()) {
-            throw values.invalid("metadata.bigquery.location", location, "a BigQuery location such as US, EU or "
-                    + "europe-west2 (letters, digits and '-'), or empty for BigQuery's default");
-        }
+        String location = GoogleCloudNames.location(values, "metadata.bigquery.location");
         return new BigQuery(project, dataset, table, location, endpoint, credentials,
                 values.duration("metadata.bigquery.loadInterval", Duration.ofMillis(100)));
     }
 
-    private static final Pattern LOCATION = Pattern.compile("[A-Za-z0-9-]{0,64}");
-    /** A Google Cloud project id (6 to 30 of a-z, 0-9, '-', starting with a letter), optionally after "domain:". */
-    private static final Pattern PROJECT_ID = Pattern.compile("([a-z0-9][a-z0-9.-]{0,62}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]");
-    /** Cloud Storage bucket names: a-z, 0-9, '-', '_', '.', starting and ending with a letter or digit. */
-    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]");
-    private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:%_\\[\\]-]{1,253}");
     private static final int MAX_NAME = 64;
-
-    /** The project of a Google client, checked for an id's shape (empty: the client's default project). */
-    private static String projectId(ConfigValues values, String key) throws ConfigException {
-        String project = values.string(key);
-        if (!project.isEmpty() && !PROJECT_ID.matcher(project).matches()) {
-            throw values.invalid(key, project, "a Google Cloud project id: 6 to 30 lower-case letters, digits and '-', "
-                    + "starting with a letter (the id, not the project's display name or number)");
-        }
-        return project;
-    }
-
-    /** Google's naming rules for buckets, so a wrong name stops the start rather than failing every upload. */
-    private static void bucketName(ConfigValues values, String bucket) throws ConfigException {
-        String key = "destination.gcs.bucket";
-        boolean valid = BUCKET.matcher(bucket).matches() && !bucket.contains("..") && !IPV4.matcher(bucket).matches()
-                && !bucket.startsWith("goog") && !bucket.contains("google")
-                && (bucket.contains(".") ? java.util.Arrays.stream(bucket.split("\\.")).allMatch(p -> p.length() <= 63)
-                        : bucket.length() <= 63);
-        if (!valid) {
-            throw values.invalid(key, bucket, "a bucket name: 3 to 63 lower-case letters, digits, '-' and '_' (dotted "
-                    + "names up to 222), starting and ending with a letter or digit, not beginning with \"goog\"; "
-                    + "just the name, without gs://");
-        }
-    }
-
-    /**
-     * An API endpoint: empty (Google's) or an absolute http(s) URL with a host, such as http://127.0.0.1:4443 — the
-     * client libraries accept anything here and fail at the first request, for every batch.
-     */
-    private static String endpoint(ConfigValues values, String key, String endpoint) throws ConfigException {
-        if (endpoint.isEmpty()) {
-            return endpoint;
-        }
-        String expected = "an absolute http:// or https:// URL with a host, such as https://storage.example.org or "
-                + "http://127.0.0.1:4443, or empty for Google's";
-        try {
-            java.net.URI uri = new java.net.URI(endpoint);
-            if (uri.getScheme() == null || !List.of("http", "https").contains(uri.getScheme().toLowerCase(java.util.Locale.ROOT))
-                    || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null
-                    || uri.getRawUserInfo() != null) {
-                throw values.invalid(key, endpoint, expected);
-            }
-        } catch (java.net.URISyntaxException e) {
-            throw values.invalid(key, endpoint, expected);
-        }
-        return endpoint;
-    }
 
     /**
      * The address to listen on: a host name or an IP literal, without a port (that is {@code portKey}); whether it
