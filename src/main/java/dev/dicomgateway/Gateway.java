@@ -9,11 +9,13 @@ import dev.dicomgateway.http.ReadinessCheck;
 import dev.dicomgateway.receive.DicomListener;
 import dev.dicomgateway.receive.ReceiveMetrics;
 import dev.dicomgateway.spool.DiskSpace;
+import dev.dicomgateway.spool.InboxWorker;
 import dev.dicomgateway.spool.OwnerOnly;
 import dev.dicomgateway.deliver.DeliveryEngine;
 import dev.dicomgateway.deliver.Destinations;
 import dev.dicomgateway.spool.Spool;
 import dev.dicomgateway.spool.SpoolLayout;
+import dev.dicomgateway.spool.SpoolLock;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -45,9 +47,12 @@ public final class Gateway implements AutoCloseable {
     private final OperationsServer operations;
     private final DeliveryEngine delivery;
     private final Spool spool;
+    private final InboxWorker inbox;
+    private final SpoolLock lock;
 
     private Gateway(GatewayConfig config, PrometheusMeterRegistry registry, JvmGcMetrics gcMetrics,
-                    DicomListener listener, OperationsServer operations, DeliveryEngine delivery, Spool spool) {
+                    DicomListener listener, OperationsServer operations, DeliveryEngine delivery, Spool spool,
+                    InboxWorker inbox, SpoolLock lock) {
         this.spool = spool;
         this.config = config;
         this.registry = registry;
@@ -55,13 +60,18 @@ public final class Gateway implements AutoCloseable {
         this.listener = listener;
         this.operations = operations;
         this.delivery = delivery;
+        this.inbox = inbox;
+        this.lock = lock;
     }
 
     public static Gateway start(GatewayConfig config) throws IOException {
         return start(config, Destinations.fromConfig(config));
     }
 
-    /** Starts with the given destinations (tests use this to put a failing store behind the real engine). */
+    /**
+     * Starts with the given destinations (tests use this to put a failing store behind the real engine). The spool's
+     * lock comes first: nothing in the spool is recovered, swept or written before this process owns it.
+     */
     public static Gateway start(GatewayConfig config, Destinations destinations) throws IOException {
         return start(config, destinations, Clock.systemUTC());
     }
@@ -72,6 +82,21 @@ public final class Gateway implements AutoCloseable {
      * pass a clock they move). Durations and timeouts are measured with System.nanoTime() whatever the clock.
      */
     public static Gateway start(GatewayConfig config, Destinations destinations, Clock clock) throws IOException {
+        SpoolLock lock = SpoolLock.acquire(new SpoolLayout(config.spool().dir()), "run");
+        try {
+            return startOwning(config, destinations, clock, lock);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                lock.close();
+            } catch (IOException release) {
+                e.addSuppressed(release);
+            }
+            throw e;
+        }
+    }
+
+    private static Gateway startOwning(GatewayConfig config, Destinations destinations, Clock clock, SpoolLock lock)
+            throws IOException {
         SpoolLayout layout = new SpoolLayout(config.spool().dir());
         layout.create();
         int swept = layout.sweepTemporary();
@@ -133,10 +158,11 @@ public final class Gateway implements AutoCloseable {
             spool.close();
             throw e;
         }
+        InboxWorker inbox = InboxWorker.start(spool); // files `import` hands in, staged beside the listener
         LOG.info("gateway {} ready: collection={} dicom_port={} http_port={} spool={} deidentify={}", config.gatewayId(),
                 config.collection(), listener.port(), operations.port(), layout.root(),
                 config.deidentify().enabled() ? "profile" : "passthrough");
-        return new Gateway(config, registry, gcMetrics, listener, operations, delivery, spool);
+        return new Gateway(config, registry, gcMetrics, listener, operations, delivery, spool, inbox, lock);
     }
 
     /**
@@ -205,10 +231,16 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         listener.close();
+        inbox.close();
         delivery.close();
         spool.close();
         operations.close();
         gcMetrics.close();
+        try {
+            lock.close(); // last: the spool is free for another process only once nothing here touches it
+        } catch (IOException e) {
+            LOG.warn("cannot release the lock on spool {}: {} (it goes with this process)", config.spool().dir(), e.getMessage());
+        }
         LOG.info("gateway {} stopped", config.gatewayId());
     }
 }

@@ -6,6 +6,7 @@ import dev.dicomgateway.deliver.CheckResult;
 import dev.dicomgateway.deliver.Destinations;
 import dev.dicomgateway.spool.DiskSpace;
 import dev.dicomgateway.spool.SpoolLayout;
+import dev.dicomgateway.spool.SpoolLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,6 +31,7 @@ public final class CheckCommand implements Callable<Integer> {
         List<CheckResult> results = new ArrayList<>();
         results.add(CheckResult.ok("configuration", "valid"));
         results.add(spool(settings));
+        results.add(owner(settings));
         results.add(secret(settings));
         try {
             Destinations destinations = Destinations.fromConfig(settings);
@@ -58,6 +60,19 @@ public final class CheckCommand implements Callable<Integer> {
             return CheckResult.ok("spool", layout.root() + " writable, " + disk.usableBytes() / (1 << 20) + " MiB free");
         } catch (IOException e) {
             return CheckResult.failed("spool", e.getMessage());
+        }
+    }
+
+    /** Who owns the spool ({@code <spool.dir>/.lock}): a running gateway is fine, `run` would be refused. */
+    private static CheckResult owner(GatewayConfig settings) {
+        SpoolLayout layout = new SpoolLayout(settings.spool().dir());
+        try {
+            return CheckResult.ok("spool owner", SpoolLock.owner(layout)
+                    .map(owner -> SpoolLock.describe(owner) + "; a second `run` on this spool is refused")
+                    .orElse("none (no gateway runs on this spool)"));
+        } catch (IOException e) {
+            return CheckResult.failed("spool owner", "cannot read " + layout.root().resolve(SpoolLock.FILE_NAME) + ": "
+                    + e.getMessage() + " (spool.dir; run as the service user)");
         }
     }
 

@@ -24,11 +24,31 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         return new CommandLine(new Main()).setExecutionExceptionHandler((exception, command, parsed) -> {
             if (exception instanceof ConfigException) {
-                System.err.println("dicom-gateway: configuration error: " + exception.getMessage());
+                System.err.println(wrap("dicom-gateway: configuration error: " + exception.getMessage()));
                 return RunCommand.EXIT_CONFIG;
             }
             throw exception;
         });
+    }
+
+    /**
+     * {@code message} broken at spaces into lines that standard error keeps whole (it cuts a line at
+     * {@link BoundedStandardError#MAX_LINE_CHARS}), continuation lines indented, so the fix at its end is read.
+     */
+    static String wrap(String message) {
+        int width = BoundedStandardError.MAX_LINE_CHARS - 10;
+        StringBuilder out = new StringBuilder();
+        int lineStart = 0;
+        for (String word : message.split(" ")) {
+            if (out.length() - lineStart + word.length() + 1 > width && out.length() > lineStart) {
+                out.append("\n  ");
+                lineStart = out.length() - 2;
+            } else if (out.length() > lineStart) {
+                out.append(' ');
+            }
+            out.append(word);
+        }
+        return out.toString();
     }
 
     @Override

@@ -16,6 +16,11 @@ public final class ConfigValues {
     }
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    /**
+     * The longest duration any key takes (100 years): "forever" in practice, and far from the limits of
+     * {@link java.time.Instant} and of milliseconds in a long, which a longer one reaches only when it is used.
+     */
+    static final Duration MAX_DURATION = Duration.ofDays(36_500);
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]i?B|B)?", Pattern.CASE_INSENSITIVE);
 
     private final Map<String, Entry> entries;
@@ -81,6 +86,9 @@ public final class ConfigValues {
         }
         if (value.compareTo(min) < 0) {
             throw invalid(key, text, "a duration of at least " + min.toMillis() + "ms");
+        }
+        if (value.compareTo(MAX_DURATION) > 0) {
+            throw invalid(key, text, "a duration of at most " + MAX_DURATION.toDays() + "d");
         }
         return value;
     }
@@ -159,6 +167,15 @@ public final class ConfigValues {
     /** An error for {@code key}: its value, where it came from, and what is expected instead. */
     public ConfigException invalid(String key, Object value, String expected) {
         String origin = entries.containsKey(key) ? entries.get(key).origin() : "unknown origin";
-        return new ConfigException("invalid value for " + key + " (" + origin + "): '" + value + "'; expected " + expected);
+        return new ConfigException("invalid value for " + key + " (" + origin + "): '" + printable(String.valueOf(value))
+                + "'; expected " + expected);
+    }
+
+    /** {@code text} with control characters as \\xNN, so a value cannot forge lines or move a terminal's cursor. */
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        text.chars().forEach(c -> out.append(c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)
+                ? String.format("\\x%02X", c) : String.valueOf((char) c)));
+        return out.toString();
     }
 }

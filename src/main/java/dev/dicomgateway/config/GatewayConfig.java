@@ -1,5 +1,6 @@
 package dev.dicomgateway.config;
 
+import dev.dicomgateway.deliver.ObjectNameTemplate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -82,7 +83,7 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
     static GatewayConfig from(ConfigValues values) throws ConfigException {
         Dicom dicom = new Dicom(
                 aeTitle(values, "dicom.aeTitle", values.nonEmptyString("dicom.aeTitle")),
-                values.nonEmptyString("dicom.bind"),
+                bindAddress(values, "dicom.bind", "dicom.port"),
                 values.integer("dicom.port", 0, MAX_PORT),
                 allowedCallingAeTitles(values),
                 values.integer("dicom.maxAssociations", 1, 10_000),
@@ -96,22 +97,25 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
         Spool spool = new Spool(values.path("spool.dir"), nonNegative(values, "spool.minFreeBytes"),
                 nonNegative(values, "spool.maxBytes"), values.duration("spool.keepDelivered", Duration.ZERO),
                 values.duration("spool.keepManifests", Duration.ZERO));
-        Http http = new Http(values.nonEmptyString("http.bind"), values.integer("http.port", 0, MAX_PORT));
+        Http http = new Http(bindAddress(values, "http.bind", "http.port"), values.integer("http.port", 0, MAX_PORT));
         Study study = new Study(values.duration("study.stableAfter", Duration.ofMillis(100)),
                 values.duration("study.maxOpen", Duration.ofSeconds(1)));
         Destination destination = new Destination(
                 oneOf(values, "destination.type", List.of("local", "gcs")),
                 values.path("destination.local.dir"),
                 oneOf(values, "destination.layout", List.of("study-archive", "instances")),
-                template(values, "destination.objectTemplate"),
-                template(values, "destination.instanceTemplate"),
+                template(values, "destination.objectTemplate", ObjectNameTemplate.Kind.ARCHIVE),
+                template(values, "destination.instanceTemplate", ObjectNameTemplate.Kind.INSTANCE),
                 values.integer("destination.compressionLevel", 0, 9),
                 gcs(values));
         if (destination.type().equals("gcs") && destination.gcs().bucket().isEmpty()) {
             throw values.invalid("destination.gcs.bucket", "", "a bucket name when destination.type is gcs "
                     + "(or set GOOGLE_CLOUD_STORAGE)");
         }
-        String collection = values.nonEmptyString("collection");
+        if (destination.type().equals("gcs")) {
+            GoogleCloudNames.bucket(values, destination.gcs().bucket());
+        }
+        String collection = name(values, "collection");
         Metadata metadata = new Metadata(oneOf(values, "metadata.type", List.of("local", "bigquery", "none")),
                 values.path("metadata.local.dir"), bigquery(values, collection, destination.gcs().project()));
         Retry retry = new Retry(values.duration("retry.initialDelay", Duration.ofMillis(10)),
@@ -119,7 +123,7 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
         if (retry.maxDelay().compareTo(retry.initialDelay()) < 0) {
             throw values.invalid("retry.maxDelay", retry.maxDelay(), "at least retry.initialDelay (" + retry.initialDelay() + ")");
         }
-        return new GatewayConfig(values.nonEmptyString("gateway.id"), collection, dicom, spool,
+        return new GatewayConfig(name(values, "gateway.id"), collection, dicom, spool,
                 http, deidentify(values), study, destination, metadata, retry,
                 values.integer("deliver.workers", 1, 64), logLevel(values));
     }
@@ -186,18 +190,16 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
         return prefix;
     }
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-zA-Z]+)}");
-    private static final java.util.Set<String> PLACEHOLDERS = java.util.Set.of("collection", "entity", "item",
-            "studyDate", "part", "study", "series", "sop");
-
     private static Gcs gcs(ConfigValues values) throws ConfigException {
         String endpoint = values.string("destination.gcs.endpoint");
         String emulator = System.getenv("STORAGE_EMULATOR_HOST");
         if (endpoint.isEmpty() && emulator != null && !emulator.isBlank()) {
             endpoint = emulator.startsWith("http") ? emulator : "http://" + emulator;
         }
+        endpoint = GoogleCloudNames.endpoint(values, "destination.gcs.endpoint", endpoint);
         String credentials = credentials(values, "destination.gcs.credentials", endpoint);
-        return new Gcs(values.string("destination.gcs.bucket"), values.string("destination.gcs.project"), endpoint, credentials);
+        return new Gcs(values.string("destination.gcs.bucket"), GoogleCloudNames.projectId(values, "destination.gcs.project"), endpoint,
+                credentials);
     }
 
     /**
@@ -217,7 +219,7 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
     private static final Pattern TABLE_ID = Pattern.compile("[A-Za-z0-9_-]{1,1024}");
 
     private static BigQuery bigquery(ConfigValues values, String collection, String gcsProject) throws ConfigException {
-        String project = values.string("metadata.bigquery.project");
+        String project = GoogleCloudNames.projectId(values, "metadata.bigquery.project");
         if (project.isEmpty()) {
             project = gcsProject;
         }
@@ -235,10 +237,38 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
         if (!TABLE_ID.matcher(table).matches()) {
             throw values.invalid("metadata.bigquery.table", table, "a table id: letters, digits, '_' and '-'");
         }
-        String endpoint = values.string("metadata.bigquery.endpoint");
+        String endpoint = GoogleCloudNames.endpoint(values, "metadata.bigquery.endpoint", values.string("metadata.bigquery.endpoint"));
         String credentials = credentials(values, "metadata.bigquery.credentials", endpoint);
-        return new BigQuery(project, dataset, table, values.string("metadata.bigquery.location"), endpoint, credentials,
+        String location = GoogleCloudNames.location(values, "metadata.bigquery.location");
+        return new BigQuery(project, dataset, table, location, endpoint, credentials,
                 values.duration("metadata.bigquery.loadInterval", Duration.ofMillis(100)));
+    }
+
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:%_\\[\\]-]{1,253}");
+    private static final int MAX_NAME = 64;
+
+    /**
+     * The address to listen on: a host name or an IP literal, without a port (that is {@code portKey}); whether it
+     * resolves and can be bound is seen at start.
+     */
+    private static String bindAddress(ConfigValues values, String key, String portKey) throws ConfigException {
+        String bind = values.nonEmptyString(key);
+        if (!HOST.matcher(bind).matches() || bind.chars().filter(c -> c == ':').count() == 1) {
+            throw values.invalid(key, bind, "a host name or IP address without a port (the port is " + portKey
+                    + "), such as 0.0.0.0, 127.0.0.1 or ::1");
+        }
+        return bind;
+    }
+
+    /** A name that appears in spool paths, object names, logs and metric labels: short, no control characters. */
+    private static String name(ConfigValues values, String key) throws ConfigException {
+        String name = values.nonEmptyString(key);
+        if (name.length() > MAX_NAME || name.equals(".") || name.equals("..")
+                || name.chars().anyMatch(c -> c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0))) {
+            throw values.invalid(key, name, "a name of 1 to " + MAX_NAME + " characters without control characters, "
+                    + "not '.' or '..'");
+        }
+        return name;
     }
 
     private static String oneOf(ConfigValues values, String key, List<String> allowed) throws ConfigException {
@@ -249,16 +279,16 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
         return value;
     }
 
-    private static String template(ConfigValues values, String key) throws ConfigException {
+    /**
+     * A template checked the way delivery will use it: rendered with sample values of its kind, so an unknown
+     * placeholder, a missing one or a name no store accepts stops the start instead of failing every batch later.
+     */
+    private static String template(ConfigValues values, String key, ObjectNameTemplate.Kind kind) throws ConfigException {
         String template = values.nonEmptyString(key);
-        java.util.regex.Matcher matcher = PLACEHOLDER.matcher(template);
-        while (matcher.find()) {
-            if (!PLACEHOLDERS.contains(matcher.group(1))) {
-                throw values.invalid(key, template, "placeholders among " + PLACEHOLDERS + ", not {" + matcher.group(1) + "}");
-            }
-        }
-        if (template.startsWith("/") || template.contains("..")) {
-            throw values.invalid(key, template, "a relative object name without '..'");
+        try {
+            ObjectNameTemplate.of(kind, template);
+        } catch (IllegalArgumentException e) {
+            throw values.invalid(key, template, e.getMessage());
         }
         return template;
     }

@@ -29,8 +29,8 @@ final class BatchDelivery {
     BatchDelivery(GatewayConfig config, Destinations destinations) {
         this.config = config;
         this.destinations = destinations;
-        this.archiveNames = new ObjectNameTemplate(config.destination().objectTemplate());
-        this.instanceNames = new ObjectNameTemplate(config.destination().instanceTemplate());
+        this.archiveNames = ObjectNameTemplate.forArchives(config.destination().objectTemplate());
+        this.instanceNames = ObjectNameTemplate.forInstances(config.destination().instanceTemplate());
     }
 
     /**

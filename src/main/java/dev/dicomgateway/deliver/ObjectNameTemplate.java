@@ -1,19 +1,111 @@
 package dev.dicomgateway.deliver;
 
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * Object names from destination.objectTemplate / instanceTemplate: {collection} {entity} {item} {studyDate} {part}
- * {study} {series} {sop}. Shared by every object store, so a bucket and a local directory are laid out alike.
+ * Object names from destination.objectTemplate (a study archive: {collection} {entity} {item} {studyDate} {part})
+ * and destination.instanceTemplate (one instance: those and {study} {series} {sop}). Shared by every object store,
+ * so a bucket and a local directory are laid out alike. A template is checked when the configuration is loaded, by
+ * rendering it with sample values of its kind: whatever passes names every batch apart and is a valid name in a
+ * bucket and on a local file system, so delivery never meets a template it cannot render.
  */
 public final class ObjectNameTemplate {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-zA-Z]+)}");
+    /** Google Cloud Storage's limit on an object name, in UTF-8 bytes. */
+    private static final int MAX_NAME_BYTES = 1024;
+    /** The longest file name a local file system takes (NAME_MAX), in bytes. */
+    private static final int MAX_SEGMENT_BYTES = 255;
+    private static final String SAMPLE_UID = "2.25.123456789012345678901234567890123456789012345678901234567890";
+
+    /** What a template names: the values its names are made of, and those it needs to tell objects apart. */
+    public enum Kind {
+        /** destination.objectTemplate: one archive per batch, a later part of a study being a new batch. */
+        ARCHIVE(List.of("collection", "entity", "item", "studyDate", "part"), List.of("item", "part"),
+                "a study archive's name"),
+        /** destination.instanceTemplate: one object per instance. */
+        INSTANCE(List.of("collection", "entity", "item", "studyDate", "part", "study", "series", "sop"), List.of("sop"),
+                "an instance's name");
+
+        private final List<String> placeholders;
+        private final List<String> required;
+        private final String what;
+
+        Kind(List<String> placeholders, List<String> required, String what) {
+            this.placeholders = placeholders;
+            this.required = required;
+            this.what = what;
+        }
+
+        /** The placeholders {@link BatchDelivery} supplies for this kind, in documentation order. */
+        public List<String> placeholders() {
+            return placeholders;
+        }
+
+        /** Sample values of the longest realistic shape: pseudonyms, a study date, part 1 or 2, 64-character UIDs. */
+        Map<String, String> sample(int part) {
+            Map<String, String> values = new LinkedHashMap<>();
+            values.put("collection", "COLLECTION");
+            values.put("entity", "EABCDEFGHIJKLM");
+            values.put("item", "INOPQRSTUVWXYZ");
+            values.put("studyDate", "20240131");
+            values.put("part", partSuffix(part));
+            values.put("study", SAMPLE_UID);
+            values.put("series", SAMPLE_UID);
+            values.put("sop", SAMPLE_UID);
+            values.keySet().retainAll(Set.copyOf(placeholders));
+            return values;
+        }
+    }
+
     private final String template;
 
-    public ObjectNameTemplate(String template) {
+    private ObjectNameTemplate(String template) {
         this.template = template;
+    }
+
+    /** destination.objectTemplate, checked; an {@link IllegalArgumentException} says what is wrong with it. */
+    public static ObjectNameTemplate forArchives(String template) {
+        return of(Kind.ARCHIVE, template);
+    }
+
+    /** destination.instanceTemplate, checked; an {@link IllegalArgumentException} says what is wrong with it. */
+    public static ObjectNameTemplate forInstances(String template) {
+        return of(Kind.INSTANCE, template);
+    }
+
+    /**
+     * {@code template} for names of {@code kind}, checked: only that kind's placeholders, the ones that tell its
+     * objects apart, and names that a bucket and a local directory accept (rendered from sample values).
+     */
+    public static ObjectNameTemplate of(Kind kind, String template) {
+        Matcher matcher = PLACEHOLDER.matcher(template);
+        while (matcher.find()) {
+            if (!kind.placeholders.contains(matcher.group(1))) {
+                throw new IllegalArgumentException("placeholders among " + list(kind.placeholders) + ", not {"
+                        + matcher.group(1) + "} (" + kind.what + " is made of those)");
+            }
+        }
+        if (PLACEHOLDER.matcher(template).replaceAll("").matches(".*[{}].*")) {
+            throw new IllegalArgumentException("placeholders written {name}, among " + list(kind.placeholders)
+                    + " (a brace is left over)");
+        }
+        List<String> missing = kind.required.stream().filter(p -> !template.contains("{" + p + "}")).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("a template with " + list(kind.required) + ", so that every "
+                    + (kind == Kind.ARCHIVE ? "batch (and each later part of a study)" : "instance")
+                    + " gets a name of its own; missing " + list(missing));
+        }
+        ObjectNameTemplate checked = new ObjectNameTemplate(template);
+        checkName(checked.render(kind.sample(1)));
+        checkName(checked.render(kind.sample(2)));
+        return checked;
     }
 
     /** {@code part} 1 renders as "", later parts as "_p2", "_p3" (sendit compatible for the first batch). */
@@ -33,5 +125,38 @@ public final class ObjectNameTemplate {
         }
         matcher.appendTail(out);
         return out.toString();
+    }
+
+    /** A relative name of non-empty segments, none "." or "..", no control characters, within the length limits. */
+    private static void checkName(String name) {
+        String problem = null;
+        if (name.startsWith("/")) {
+            problem = "starts with '/'";
+        } else if (name.chars().anyMatch(c -> c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0))) {
+            problem = "holds a control character";
+        } else if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            problem = "is longer than " + MAX_NAME_BYTES + " bytes";
+        } else {
+            for (String segment : name.split("/", -1)) {
+                if (segment.isEmpty()) {
+                    problem = "has an empty path segment (a '/' at the end, or two in a row)";
+                } else if (segment.equals(".") || segment.equals("..")) {
+                    problem = "has a path segment '" + segment + "'";
+                } else if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+                    problem = "has a path segment longer than " + MAX_SEGMENT_BYTES + " bytes";
+                }
+                if (problem != null) {
+                    break;
+                }
+            }
+        }
+        if (problem != null) {
+            throw new IllegalArgumentException("a relative object name of non-empty segments, none '.' or '..' "
+                    + "(with sample values it renders '" + name.replaceAll("\\p{Cntrl}", "?") + "', which " + problem + ")");
+        }
+    }
+
+    private static String list(List<String> placeholders) {
+        return placeholders.stream().map(p -> "{" + p + "}").collect(Collectors.joining(" "));
     }
 }

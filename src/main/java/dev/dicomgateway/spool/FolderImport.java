@@ -1,77 +1,67 @@
 package dev.dicomgateway.spool;
 
-import dev.dicomgateway.dicom.DataSetLayout;
 import dev.dicomgateway.dicom.InstanceHeader;
-import dev.dicomgateway.dicom.InstanceHeaderReader;
 import dev.dicomgateway.dicom.UnreadableDataSetException;
-import dev.dicomgateway.receive.ReceivedInstance;
-import dev.dicomgateway.receive.StoreOutcome;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * `dicom-gateway import DIR` (sendit's folder mode, or back-filling an archive): every Part 10 file below a folder
- * goes through the same de-identify → spool path as a received instance, and a running gateway is asked to pick the
- * new studies up. Source files are only read.
+ * `dicom-gateway import DIR` when no gateway runs on the spool (the import holds the {@link SpoolLock}): every Part
+ * 10 file below a folder goes through the same de-identify → spool path as a received instance. The next `run`
+ * finds the studies in incoming/ and seals and delivers them. Source files are only read. Beside a running gateway
+ * the files are handed to it instead ({@link ImportHandoff}).
  */
 public final class FolderImport {
-    public static final String CALLING_AE = "IMPORT";
-
-    /** How many files were staged, and how many were skipped for which reason. */
-    public record Summary(long staged, Map<String, Long> skipped) {
-    }
-
     private final Spool spool;
-    private final InstanceHeaderReader reader = new InstanceHeaderReader();
+    private final ImportStaging staging;
 
+    /** {@code spool} must be opened by the process that holds its {@link SpoolLock}. */
     public FolderImport(Spool spool) {
         this.spool = spool;
+        this.staging = new ImportStaging(spool.stager(), spool.limits());
     }
 
-    public Summary importFolder(Path folder) throws IOException {
+    public ImportSummary importFolder(Path folder) throws IOException {
         long staged = 0;
         Map<String, Long> skipped = new TreeMap<>();
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(folder)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
-        }
-        for (Path file : files) {
-            String problem = importFile(file);
-            if (problem == null) {
+        for (Path file : regularFiles(folder)) {
+            Optional<String> problem = importFile(file);
+            if (problem.isEmpty()) {
                 staged++;
             } else {
-                skipped.merge(problem, 1L, Long::sum);
+                skipped.merge(problem.get(), 1L, Long::sum);
             }
         }
-        DurableFiles.createDirectories(spool.layout().rescanRequest().getParent());
-        DurableFiles.writeDurably(spool.layout().rescanRequest(), "import\n".getBytes(StandardCharsets.US_ASCII));
-        return new Summary(staged, skipped);
+        return new ImportSummary(staged, skipped);
     }
 
-    /** Null when staged, else why not (a short reason, no PHI). */
-    private String importFile(Path file) throws IOException {
+    /** The regular files below {@code folder}, in name order. */
+    static List<Path> regularFiles(Path folder) throws IOException {
+        try (Stream<Path> walk = Files.walk(folder)) {
+            return walk.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    /** Empty when staged, else why not (a short reason, no PHI). */
+    private Optional<String> importFile(Path file) throws IOException {
         InstanceHeader header;
         try {
-            DataSetLayout.read(file, spool.limits());
-            header = reader.read(file);
+            header = ImportStaging.header(file, spool.limits());
         } catch (UnreadableDataSetException e) {
-            return "not a DICOM Part 10 file or refused (" + e.getMessage() + ")";
+            return Optional.of(ImportStaging.notDicom(e));
         }
         Path copy = spool.layout().temporary().resolve("import-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".part");
         try {
             OwnerOnly.copy(file, copy); // PHI until de-identified: 0600, whatever the source file's mode
-            StoreOutcome outcome = spool.stager().store(new ReceivedInstance(copy, header.sopClassUid(),
-                    header.sopInstanceUid(), "", CALLING_AE, Files.size(file)));
-            return outcome.success() ? null : outcome.reason() + " (" + outcome.comment() + ")";
+            return staging.stage(copy, header);
         } finally {
             Files.deleteIfExists(copy);
         }
     }
-
 }

@@ -10,8 +10,9 @@ import java.nio.file.Path;
  * instances, the same shape under {@code quarantine/} (with a {@code <sop>.reason} file) for instances that may
  * carry burned-in text, {@code tmp/} for instances still arriving (never visible elsewhere), and {@code private/}
  * (mode 0700) for the re-identification table; sealed studies move to {@code batches/}, and on to {@code failed/} or
- * {@code delivered/} (manifests only). Every directory is 0700 and every file 0600 ({@link OwnerOnly}): they hold
- * patient data before and after de-identification.
+ * {@code delivered/} (manifests only). {@code inbox/} holds files `import` hands to the running gateway, and
+ * {@code .lock} says which process owns the spool ({@link SpoolLock}). Every directory is 0700 and every file 0600
+ * ({@link OwnerOnly}): they hold patient data before and after de-identification.
  */
 public final class SpoolLayout {
     private final Path root;
@@ -56,7 +57,15 @@ public final class SpoolLayout {
         return root.resolve("trash");
     }
 
-    /** Touched by `dicom-gateway import` so a running gateway re-reads incoming/ for the studies it added. */
+    /**
+     * Files `dicom-gateway import` hands to the process that owns the spool, one directory per import
+     * ({@link InboxEntry}); that process stages them.
+     */
+    public Path inbox() {
+        return root.resolve("inbox");
+    }
+
+    /** Touched by `dicom-gateway quarantine release` so a running gateway re-reads incoming/ for the studies it added. */
     public Path rescanRequest() {
         return root.resolve("state").resolve("rescan-incoming");
     }
@@ -128,7 +137,8 @@ public final class SpoolLayout {
 
     /** Creates the spool's directories and checks they are writable; the message says which key to fix. */
     public void create() throws IOException {
-        for (Path directory : new Path[] {root, incoming, quarantine, temporary, batches, failed, delivered, parts, trash()}) {
+        for (Path directory : new Path[] {root, incoming, quarantine, temporary, batches, failed, delivered, parts, trash(),
+                inbox()}) {
             try {
                 DurableFiles.createDirectories(directory);
             } catch (IOException e) {
@@ -143,7 +153,7 @@ public final class SpoolLayout {
     public void checkWritable() throws IOException {
         try {
             Path probe = Files.createTempFile(temporary, "probe-", ".tmp");
-            Files.delete(probe);
+            Files.deleteIfExists(probe); // a gateway starting meanwhile may have swept it
         } catch (IOException e) {
             throw new IOException("cannot write spool directory " + temporary + ": " + describe(e)
                     + " (spool.dir; the service user needs write access)", e);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dicomgateway.testing.Cli;
+import dev.dicomgateway.testing.GatewayCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,28 @@ class MainTest {
         assertEquals(RunCommand.EXIT_CONFIG, output.exitCode());
         assertTrue(output.err().contains("configuration error"), output.err());
         assertTrue(output.err().contains("spool.directory"), output.err());
+    }
+
+    /**
+     * destination.objectTemplate "x/{study}.tar.gz" passed validation and check, then every delivery threw: now
+     * `check` and `run` (a real process, which would serve on if the template passed) refuse it with exit 2.
+     */
+    @Test
+    void aTemplateDeliveryCannotRenderIsRefusedByCheckAndRunWithExitTwoNamingTheKey() throws Exception {
+        Path config = Files.writeString(dir.resolve("bad-template.yaml"), String.join("\n", "spool:",
+                "  dir: " + dir.resolve("spool"), "destination:", "  objectTemplate: \"x/{study}.tar.gz\"", ""));
+        Cli.Output check = Cli.execute("check", "--config", config.toString());
+        assertEquals(RunCommand.EXIT_CONFIG, check.exitCode(), check.out() + check.err());
+        assertTrue(check.err().contains("destination.objectTemplate") && check.err().contains("{study}"), check.err());
+        assertTrue(check.err().contains("{collection} {entity} {item} {studyDate} {part}"), "the fix: " + check.err());
+        Cli.Output run = GatewayCommand.run(dir.resolve("spool"), dir, java.time.Duration.ofSeconds(30),
+                java.util.List.of("run"), "DICOM_GATEWAY_DESTINATION_OBJECTTEMPLATE", "x/{study}.tar.gz");
+        assertEquals(RunCommand.EXIT_CONFIG, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("configuration error: invalid value for destination.objectTemplate"), run.err());
+        assertTrue(run.err().lines().allMatch(line -> line.length() <= BoundedStandardError.MAX_LINE_CHARS),
+                "no line is cut by standard error's bound: " + run.err());
+        assertTrue(run.err().contains("{part}, not {study}"), "the end of the message is kept: " + run.err());
+        assertTrue(!Files.exists(dir.resolve("spool").resolve(".lock")), "nothing was started or locked");
     }
 
     @Test

@@ -101,6 +101,52 @@ class GatewayConfigTest {
         assertInvalid(Map.of("DICOM_GATEWAY_DEIDENTIFY_ENTITYPREFIX", "PATIENT"), "deidentify.entityPrefix", "3");
     }
 
+    /** Each template is rendered at load with sample values of its kind, as delivery will render it. */
+    @Test
+    void templatesAreCheckedForTheValuesTheirNamesAreMadeOf() throws Exception {
+        String key = "DICOM_GATEWAY_DESTINATION_OBJECTTEMPLATE";
+        assertInvalid(Map.of(key, "x/{study}.tar.gz"), "destination.objectTemplate",
+                "placeholders among {collection} {entity} {item} {studyDate} {part}, not {study}");
+        assertInvalid(Map.of(key, "x/{sop}.tar.gz"), "destination.objectTemplate", "not {sop}");
+        assertInvalid(Map.of(key, "x/{entity}_{item}.tar.gz"), "destination.objectTemplate", "missing {part}");
+        assertInvalid(Map.of(key, "x/{studyDate}{part}.tar.gz"), "destination.objectTemplate", "missing {item}");
+        assertInvalid(Map.of(key, "x/{item{part}.tar.gz"), "destination.objectTemplate", "a brace is left over");
+        assertInvalid(Map.of(key, "x//{item}{part}.tar.gz"), "destination.objectTemplate", "empty path segment");
+        assertInvalid(Map.of(key, "{part}/{item}.tar.gz"), "destination.objectTemplate", "starts with '/'");
+        assertInvalid(Map.of(key, "../{item}{part}.tar.gz"), "destination.objectTemplate", "segment '..'");
+        assertInvalid(Map.of(key, "x/{item}{part}\n.tar.gz"), "destination.objectTemplate", "control character");
+        assertInvalid(Map.of(key, "x/" + "a".repeat(250) + "{item}{part}.tar.gz"), "destination.objectTemplate",
+                "longer than 255 bytes");
+        assertInvalid(Map.of("DICOM_GATEWAY_DESTINATION_INSTANCETEMPLATE", "x/{study}/{series}.dcm"),
+                "destination.instanceTemplate", "missing {sop}");
+        GatewayConfig every = GatewayConfig.load(null, Map.of(key, "{collection}/{entity}/{studyDate}/{item}{part}.tgz",
+                "DICOM_GATEWAY_DESTINATION_INSTANCETEMPLATE",
+                "{collection}/{entity}/{item}{part}/{studyDate}/{study}/{series}/{sop}.dcm"));
+        assertEquals("{collection}/{entity}/{studyDate}/{item}{part}.tgz", every.destination().objectTemplate());
+    }
+
+    /** Keys that passed validation and failed only when used: each is refused at load, naming the key. */
+    @Test
+    void valuesThatFailedOnlyWhenUsedAreRefusedAtLoad() {
+        assertInvalid(Map.of("DICOM_GATEWAY_SPOOL_KEEPDELIVERED", "200000000000d"), "spool.keepDelivered", "at most 36500d");
+        assertInvalid(Map.of("DICOM_GATEWAY_RETRY_MAXDELAY", "100000000000d"), "retry.maxDelay", "at most 36500d");
+        assertInvalid(Map.of("DICOM_GATEWAY_DESTINATION_GCS_ENDPOINT", "localhost:4443"), "destination.gcs.endpoint",
+                "http:// or https://");
+        assertInvalid(Map.of("DICOM_GATEWAY_METADATA_BIGQUERY_ENDPOINT", "http//127.0.0.1:9050"),
+                "metadata.bigquery.endpoint", "http:// or https://");
+        assertInvalid(Map.of("DICOM_GATEWAY_DESTINATION_TYPE", "gcs", "DICOM_GATEWAY_DESTINATION_GCS_BUCKET", "gs://my-bucket"),
+                "destination.gcs.bucket", "without gs://");
+        assertInvalid(Map.of("DICOM_GATEWAY_DESTINATION_TYPE", "gcs", "DICOM_GATEWAY_DESTINATION_GCS_BUCKET", "My_Bucket"),
+                "destination.gcs.bucket", "lower-case");
+        assertInvalid(Map.of("DICOM_GATEWAY_DESTINATION_GCS_PROJECT", "My Project"), "destination.gcs.project", "project id");
+        assertInvalid(Map.of("DICOM_GATEWAY_METADATA_BIGQUERY_LOCATION", "europe west2"), "metadata.bigquery.location",
+                "europe-west2");
+        assertInvalid(Map.of("DICOM_GATEWAY_HTTP_BIND", "127.0.0.1:8080"), "http.bind", "without a port (the port is http.port)");
+        assertInvalid(Map.of("DICOM_GATEWAY_DICOM_BIND", "0.0.0.0/0"), "dicom.bind", "host name or IP address");
+        assertInvalid(Map.of("DICOM_GATEWAY_COLLECTION", ".."), "collection", "not '.' or '..'");
+        assertInvalid(Map.of("DICOM_GATEWAY_GATEWAY_ID", "gw\u001b[2J"), "gateway.id", "control characters");
+    }
+
     @Test
     void fileMergesOverDefaultsAndEnvironmentOverFile() throws Exception {
         Path file = Files.writeString(dir.resolve("site.yaml"), """

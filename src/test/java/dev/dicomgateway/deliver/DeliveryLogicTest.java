@@ -32,7 +32,7 @@ class DeliveryLogicTest {
 
     @Test
     void defaultTemplateGivesSenditNames() {
-        ObjectNameTemplate template = new ObjectNameTemplate("Collection/{collection}/Entity/{entity}/{entity}_{studyDate}_{item}{part}.tar.gz");
+        ObjectNameTemplate template = ObjectNameTemplate.forArchives("Collection/{collection}/Entity/{entity}/{entity}_{studyDate}_{item}{part}.tar.gz");
         Map<String, String> values = Map.of("collection", "IRB1", "entity", "EABC", "studyDate", "20240102", "item", "IXYZ",
                 "part", ObjectNameTemplate.partSuffix(1));
         assertEquals("Collection/IRB1/Entity/EABC/EABC_20240102_IXYZ.tar.gz", template.render(values));

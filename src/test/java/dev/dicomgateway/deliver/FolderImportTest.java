@@ -15,7 +15,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `import DIR` feeds a folder through de-identification and the spool; the running gateway delivers it. */
+/**
+ * `import DIR` feeds a folder through de-identification and the spool: beside a running gateway (here in this JVM)
+ * by handing the files to it, without one by owning the spool itself; the gateway delivers them.
+ */
 class FolderImportTest {
     @TempDir
     Path work;
@@ -46,5 +49,33 @@ class FolderImportTest {
         byte[] archives = Files.readAllBytes(Delivered.files(TestGateway.bucketOf(spool), ".tar.gz").get(0));
         assertTrue(archives.length > 0);
         assertTrue(Files.exists(folder.resolve("a1_1.dcm")), "the source folder is left as it was");
+        assertEquals(List.of(), listing(spool.resolve("inbox")), "the hand-in is gone once its outcome was read");
+    }
+
+    /** With no gateway on the spool, import owns it, stages alone and lets it go; the next start delivers. */
+    @Test
+    void importWithNoGatewayStagesAloneAndTheNextStartDelivers() throws Exception {
+        Path folder = work.resolve("archive");
+        RelationshipCorpus.make(folder);
+        Path spool = work.resolve("spool");
+        Path config = Files.writeString(work.resolve("gateway.yaml"), String.join("\n",
+                "spool:", "  dir: " + spool, "deidentify:", "  secretFile: " + spool.resolve("private/deidentify.key"), ""));
+        Cli.Output output = Cli.execute("import", "--config", config.toString(), folder.toString());
+        assertEquals(0, output.exitCode(), output.out() + output.err());
+        assertTrue(output.out().contains("staged 5 instance(s)"), output.out());
+        assertTrue(output.out().contains("no gateway runs on this spool"), output.out());
+        assertEquals(java.util.Optional.empty(), dev.dicomgateway.spool.SpoolLock.owner(new dev.dicomgateway.spool.SpoolLayout(spool)),
+                "the import let the spool go");
+        assertEquals(List.of(), listing(spool.resolve("inbox")), "nothing was handed in");
+        try (Gateway gateway = TestGateway.start(spool, EndToEndDeliveryTest.FAST)) {
+            Delivered.awaitMetadataRows(TestGateway.metadataOf(spool), 5);
+        }
+        assertEquals(3, Delivered.files(TestGateway.bucketOf(spool), ".tar.gz").size(), "three studies");
+    }
+
+    private static List<Path> listing(Path directory) throws Exception {
+        try (java.util.stream.Stream<Path> entries = Files.list(directory)) {
+            return entries.toList();
+        }
     }
 }

@@ -75,6 +75,69 @@ class PoisonBatchTest {
         }
     }
 
+    /**
+     * A step that throws something no one foresaw (a bug, not an outage) is retried a bounded number of times, logged
+     * once with its stack trace, then the batch goes to failed/ with the reason — nothing retries a bug forever. The
+     * cause is real: a manifest whose stored objects do not match its instances makes the metadata step index past
+     * the end of the list.
+     */
+    @Test
+    void aStepThatThrowsEndsInFailedAfterTheBoundedRetries() throws Exception {
+        Path spool = root.resolve("spool");
+        String batchId = "EBROKEN_IBROKEN_p1";
+        plantObjectStored(spool, batchId);
+        try (LogCapture log = new LogCapture();
+             Gateway gateway = TestGateway.start(spool, "DICOM_GATEWAY_DESTINATION_LAYOUT", "instances",
+                     "DICOM_GATEWAY_RETRY_INITIALDELAY", "10ms", "DICOM_GATEWAY_RETRY_MAXDELAY", "10ms")) {
+            awaitFailed(spool, batchId);
+            BatchManifest failed = BatchManifest.read(spool.resolve("failed").resolve(batchId).resolve("manifest.json"));
+            assertEquals(DeliveryEngine.MAX_UNEXPECTED_FAILURES, failed.unexpectedFailures, failed.failedReason);
+            assertEquals(DeliveryEngine.MAX_UNEXPECTED_FAILURES - 1, failed.attempts, "retried in between, then given up");
+            assertTrue(failed.failedReason.startsWith("failed unexpectedly " + DeliveryEngine.MAX_UNEXPECTED_FAILURES
+                    + " times in state OBJECT_STORED: IndexOutOfBoundsException"), failed.failedReason);
+            Thread.sleep(500); // nothing retries it once it is in failed/
+            String text = log.text();
+            assertEquals(1, count(text, "batch " + batchId + " failed unexpectedly in state OBJECT_STORED"), text);
+            assertEquals(1, count(text, "java.lang.IndexOutOfBoundsException"), "one stack trace: " + text);
+            assertTrue(text.contains("at dev.dicomgateway.deliver.BatchDelivery"), "the stack names the step");
+            assertEquals(DeliveryEngine.MAX_UNEXPECTED_FAILURES - 1, count(text, "batch " + batchId + " OBJECT_STORED failed (attempt"),
+                    "one line per retry: " + text);
+            assertTrue(text.contains("batch " + batchId + " moved to "), text);
+            assertEquals(0, Delivered.rows(TestGateway.metadataOf(spool)).size(), "no row of a half-written batch");
+            assertTrue(Files.exists(spool.resolve("failed").resolve(batchId).resolve("files")), "its files are kept");
+        }
+    }
+
+    private static int count(String text, String needle) {
+        return text.split(java.util.regex.Pattern.quote(needle), -1).length - 1;
+    }
+
+    /** A batch whose objects are stored (instances layout) but whose manifest lists one object for two instances. */
+    private static void plantObjectStored(Path spool, String batchId) throws Exception {
+        Path batch = Files.createDirectories(spool.resolve("batches").resolve(batchId));
+        BatchManifest manifest = new BatchManifest();
+        manifest.batchId = batchId;
+        manifest.collection = "DEFAULT";
+        manifest.entity = "EBROKEN";
+        manifest.item = "IBROKEN";
+        manifest.part = 1;
+        manifest.sealedAt = Instant.now().toString();
+        manifest.state = dev.dicomgateway.spool.BatchState.OBJECT_STORED;
+        for (String sop : List.of("1.2.3.201", "1.2.3.202")) {
+            Path file = Files.createDirectories(batch.resolve("files").resolve(SERIES)).resolve(sop + ".dcm");
+            byte[] dataSet = DataSets.ct(sop, "PATIENT-BROKEN", "1.2.3.200", SERIES, 512);
+            byte[] meta = new FileMetaInformation(RawScu.CT_IMAGE_STORAGE, sop, RawScu.EXPLICIT_LE, "OLDVERSION").encode();
+            byte[] bytes = Arrays.copyOf(meta, meta.length + dataSet.length);
+            System.arraycopy(dataSet, 0, bytes, meta.length, dataSet.length);
+            Files.write(file, bytes);
+            manifest.instances.add(new BatchManifest.Instance(SERIES, sop, SERIES + "/" + sop + ".dcm", bytes.length,
+                    Instant.now().toString(), "OLDVERSION", null, 0));
+        }
+        manifest.objects.add(new BatchManifest.StoredObject("x/1.2.3.201.dcm", "files/" + SERIES + "/1.2.3.201.dcm", 1,
+                "AAAAAA==", "AAAAAAAAAAAAAAAAAAAAAA==", "file:///nowhere/x/1.2.3.201.dcm"));
+        manifest.write(batch.resolve("manifest.json"));
+    }
+
     /** A sealed batch holding one instance whose sequences nest {@code depth} levels before its pixel data. */
     private static void plant(Path spool, String batchId, String sop, int depth) throws Exception {
         Path batch = Files.createDirectories(spool.resolve("batches").resolve(batchId));

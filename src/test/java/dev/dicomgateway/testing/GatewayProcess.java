@@ -68,18 +68,7 @@ public final class GatewayProcess implements AutoCloseable {
         command.addAll(List.of(
                 javaHome.resolve("bin").resolve("java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), "dev.dicomgateway.cli.Main", "run"));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("DICOM_GATEWAY_DICOM_BIND", "127.0.0.1");
-        builder.environment().put("DICOM_GATEWAY_DICOM_PORT", String.valueOf(dicomPort));
-        builder.environment().put("DICOM_GATEWAY_HTTP_PORT", "0");
-        builder.environment().put("DICOM_GATEWAY_SPOOL_DIR", spool.toString());
-        builder.environment().put("DICOM_GATEWAY_SPOOL_MINFREEBYTES", "0");
-        builder.environment().put("DICOM_GATEWAY_DEIDENTIFY_SECRETFILE", spool.resolve("private/deidentify.key").toString());
-        builder.environment().put("DICOM_GATEWAY_DESTINATION_LOCAL_DIR", TestGateway.bucketOf(spool).toString());
-        builder.environment().put("DICOM_GATEWAY_METADATA_LOCAL_DIR", TestGateway.metadataOf(spool).toString());
-        for (int i = 0; i < environment.length; i += 2) {
-            builder.environment().put(environment[i], environment[i + 1]);
-        }
+        ProcessBuilder builder = configure(new ProcessBuilder(command), spool, dicomPort, environment);
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         GatewayProcess gateway = new GatewayProcess(builder.start(), dicomPort, log, wrapper != null);
         try {
@@ -92,8 +81,32 @@ public final class GatewayProcess implements AutoCloseable {
         return gateway;
     }
 
+    /**
+     * The settings of a test gateway on {@code spool} (loopback, {@code dicomPort}, an ephemeral HTTP port, bucket and
+     * metadata beside the spool) plus {@code environment}, as DICOM_GATEWAY_* variables of {@code builder}.
+     */
+    static ProcessBuilder configure(ProcessBuilder builder, Path spool, int dicomPort, String... environment) {
+        builder.environment().put("DICOM_GATEWAY_DICOM_BIND", "127.0.0.1");
+        builder.environment().put("DICOM_GATEWAY_DICOM_PORT", String.valueOf(dicomPort));
+        builder.environment().put("DICOM_GATEWAY_HTTP_PORT", "0");
+        builder.environment().put("DICOM_GATEWAY_SPOOL_DIR", spool.toString());
+        builder.environment().put("DICOM_GATEWAY_SPOOL_MINFREEBYTES", "0");
+        builder.environment().put("DICOM_GATEWAY_DEIDENTIFY_SECRETFILE", spool.resolve("private/deidentify.key").toString());
+        builder.environment().put("DICOM_GATEWAY_DESTINATION_LOCAL_DIR", TestGateway.bucketOf(spool).toString());
+        builder.environment().put("DICOM_GATEWAY_METADATA_LOCAL_DIR", TestGateway.metadataOf(spool).toString());
+        for (int i = 0; i < environment.length; i += 2) {
+            builder.environment().put(environment[i], environment[i + 1]);
+        }
+        return builder;
+    }
+
     public int dicomPort() {
         return dicomPort;
+    }
+
+    /** The operating system's id of the gateway process. */
+    public long pid() {
+        return process.pid();
     }
 
     /** The operations port, as the last "gateway … ready" line of its log names it (started with http.port 0). */
@@ -151,7 +164,7 @@ public final class GatewayProcess implements AutoCloseable {
         throw new IOException("gateway process did not listen on " + dicomPort + " within " + timeout);
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
