@@ -53,8 +53,8 @@ public final class ImportCommand implements Callable<Integer> {
             Optional<SpoolLock> alone = SpoolLock.tryAcquire(layout, "import");
             ImportSummary summary;
             if (alone.isPresent()) {
-                try (SpoolLock lock = alone.get()) {
-                    summary = new FolderImport(openSpool(settings, layout)).importFolder(folder);
+                try (SpoolLock lock = alone.get(); Spool spool = openSpool(settings, layout)) {
+                    summary = new FolderImport(spool).importFolder(folder); // the spool closes before the lock goes
                 }
                 print(summary);
                 System.out.println("no gateway runs on this spool: `dicom-gateway run` seals and delivers them when it starts");
@@ -95,9 +95,9 @@ public final class ImportCommand implements Callable<Integer> {
                 }
                 Optional<SpoolLock> taken = SpoolLock.tryAcquire(layout, "import");
                 if (taken.isPresent()) {
-                    try (SpoolLock lock = taken.get()) {
+                    try (SpoolLock lock = taken.get(); Spool spool = openSpool(settings, layout)) {
                         System.out.println("the spool's owner stopped; this import stages the rest itself");
-                        return handoff.stageHere(openSpool(settings, layout));
+                        return handoff.stageHere(spool);
                     }
                 }
             }
