@@ -10,8 +10,8 @@ import java.time.Clock;
 
 /**
  * The staging area as one unit: the stager the receive stage writes into, the tracker that knows which studies are
- * open, the sealer that turns complete studies into batches, the usage counter behind back-pressure, and the
- * quarantine of instances held for review.
+ * open, the sealer that turns complete studies into batches, the usage counter behind back-pressure, the
+ * quarantine of instances held for review, and the reserve of disk space only delivery may use.
  */
 public final class Spool {
     private final SpoolLayout layout;
@@ -21,9 +21,10 @@ public final class Spool {
     private final SpoolUsage usage;
     private final DataSetLimits limits;
     private final Quarantine quarantine;
+    private final DeliveryReserve reserve;
 
     private Spool(SpoolLayout layout, InstanceStager stager, StudySealer sealer, StudyCompletionTracker tracker,
-                  SpoolUsage usage, DataSetLimits limits, Quarantine quarantine) {
+                  SpoolUsage usage, DataSetLimits limits, Quarantine quarantine, DeliveryReserve reserve) {
         this.layout = layout;
         this.stager = stager;
         this.sealer = sealer;
@@ -31,6 +32,7 @@ public final class Spool {
         this.usage = usage;
         this.limits = limits;
         this.quarantine = quarantine;
+        this.reserve = reserve;
     }
 
     /** Opens the spool on {@code layout} (created and swept by the caller) and rebuilds its state from the disk. */
@@ -41,8 +43,9 @@ public final class Spool {
         SpoolUsage usage = new SpoolUsage();
         Quarantine quarantine = new Quarantine(layout, clock);
         quarantine.recount();
-        InstanceStager stager = new InstanceStager(layout, config.collection(), diskSpace, deidentifier, registry, clock,
-                tracker, locks, usage, config.spool().maxBytes(), limits(config.dicom()), quarantine);
+        DeliveryReserve reserve = new DeliveryReserve(layout, diskSpace, config.spool().reserveBytes());
+        InstanceStager stager = new InstanceStager(layout, config.collection(), diskSpace, reserve, deidentifier, registry,
+                clock, tracker, locks, usage, config.spool().maxBytes(), limits(config.dicom()), quarantine);
         StudySealer sealer = new StudySealer(layout, tracker, locks, clock, usage, registry);
         sealer.recover(); // also counts the spool's bytes, in the same walk
         Gauge.builder("dicom.gateway.spool.bytes", usage, SpoolUsage::bytes)
@@ -54,7 +57,10 @@ public final class Spool {
                         + "stager, recounted every minute)").register(registry);
         Gauge.builder("dicom.gateway.quarantine.bytes", quarantine, Quarantine::bytes)
                 .description("Bytes held in quarantine for review").register(registry);
-        return new Spool(layout, stager, sealer, tracker, usage, limits(config.dicom()), quarantine);
+        Gauge.builder("dicom.gateway.spool.reserve.bytes", reserve, DeliveryReserve::heldBytes)
+                .description("Bytes of the spool file system held for delivery (spool.reserveBytes); 0 while the file "
+                        + "system is full and delivery uses them").register(registry);
+        return new Spool(layout, stager, sealer, tracker, usage, limits(config.dicom()), quarantine, reserve);
     }
 
     /** The limits every instance is checked against before it is parsed (the dicom.max* keys). */
@@ -90,5 +96,10 @@ public final class Spool {
 
     public SpoolUsage usage() {
         return usage;
+    }
+
+    /** The room only delivery may use; opened and kept by the process that delivers. */
+    public DeliveryReserve reserve() {
+        return reserve;
     }
 }
