@@ -116,12 +116,12 @@ class GcsDeliveryTest {
         try (FakeGcs gcs = new FakeGcs(BUCKET)) {
             GcsStore store = GcsStore.fromConfig(new dev.dicomgateway.config.GatewayConfig.Gcs(BUCKET, "p", gcs.endpoint(), "none"));
             Checksums checksums = Checksums.of(file);
-            String uri = store.put("a/b.tar.gz", file, checksums, Map.of());
+            String uri = store.put("a/b.tar.gz", ObjectContent.ofFile(file, checksums), Map.of());
             assertEquals("gs://" + BUCKET + "/a/b.tar.gz", uri);
-            assertEquals(uri, store.put("a/b.tar.gz", file, checksums, Map.of()), "a retry after a crash");
+            assertEquals(uri, store.put("a/b.tar.gz", ObjectContent.ofFile(file, checksums), Map.of()), "a retry after a crash");
             Path other = Files.write(work.resolve("other.bin"), new byte[] {9, 9});
             org.junit.jupiter.api.Assertions.assertThrows(PermanentDeliveryException.class,
-                    () -> store.put("a/b.tar.gz", other, Checksums.of(other), Map.of()));
+                    () -> store.put("a/b.tar.gz", ObjectContent.ofFile(other, Checksums.of(other)), Map.of()));
             assertEquals(1, gcs.objects().size());
             assertEquals(4, gcs.objects().get("a/b.tar.gz").content().length, "never overwritten");
         }
