@@ -128,6 +128,25 @@ class GcsDeliveryTest {
     }
 
     @Test
+    void anUploadWhoseBytesAreNotThePackagedOnesIsAbandonedNotFinished() throws Exception {
+        Path staged = Files.write(work.resolve("a.dcm"), new byte[] {1, 2, 3});
+        List<StudyArchive.Member> members = List.of(new StudyArchive.Member("1.2/a.dcm", staged));
+        Checksums packaged = StudyArchive.checksums(members, 1);
+        Files.write(staged, new byte[] {1, 2, 4});
+        try (FakeGcs gcs = new FakeGcs(BUCKET)) {
+            GcsStore store = GcsStore.fromConfig(new dev.dicomgateway.config.GatewayConfig.Gcs(BUCKET, "p", gcs.endpoint(), "none"));
+            org.junit.jupiter.api.Assertions.assertThrows(ContentChangedException.class,
+                    () -> store.put("a/b.tar.gz", ObjectContent.ofArchive("archive", members, 1, packaged), Map.of()));
+            assertEquals(0, gcs.objects().size(), "the resumable upload was never finished");
+            assertEquals(0, gcs.refusedForChecksum(), "not even sent for the service to refuse");
+            Checksums again = StudyArchive.checksums(members, 1);
+            store.put("a/b.tar.gz", ObjectContent.ofArchive("archive", members, 1, again), Map.of());
+            assertEquals(again, Checksums.of(Files.write(work.resolve("stored.tar.gz"), gcs.objects().get("a/b.tar.gz").content())),
+                    "packaged again, the object holds the bytes of now");
+        }
+    }
+
+    @Test
     void checkProvesAccessAndNamesTheFix() throws Exception {
         try (FakeGcs gcs = new FakeGcs(BUCKET)) {
             Path config = Files.writeString(work.resolve("gateway.yaml"), String.join("\n",
