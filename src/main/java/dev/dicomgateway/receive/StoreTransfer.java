@@ -108,10 +108,14 @@ final class StoreTransfer {
             return sink.store(new ReceivedInstance(path, sopClassUid, sopInstanceUid, transferSyntaxUid,
                     callingAeTitle, dataSetBytes));
         } catch (IOException | RuntimeException e) {
+            file.discard(); // its room is free again before a full disk is reported (the sink measures what is left)
+            file = null;
             return failed(e);
         } finally {
-            file.discard();
-            file = null;
+            if (file != null) {
+                file.discard();
+                file = null;
+            }
         }
     }
 

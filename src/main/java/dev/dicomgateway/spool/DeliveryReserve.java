@@ -14,11 +14,13 @@ import org.slf4j.LoggerFactory;
  * as a file of spool.reserveBytes, state/delivery-reserve, of incompressible bytes (a compressing file system would
  * store zeros in nothing).
  *
- * <p>When the file system is full — below spool.minFreeBytes, or a write that failed with ENOSPC, in staging or in
- * delivery — the file is deleted: its room is delivery's, and staging is refused (0xA700, /readyz not ready) until the
- * reserve is back. It is written again once minFreeBytes + 2 x reserveBytes are free: one reserve to hold, and one of
- * room above the threshold, so a disk that just filled up does not take the reserve back and give it up again with
- * every refused instance. Only the process that delivers ({@link #open}) manages the file.
+ * <p>When the file system is full — less free than spool.minFreeBytes or than the reserve itself, or a write that
+ * failed with ENOSPC, in staging or in delivery — the file is deleted: its room is delivery's, and staging is refused
+ * (0xA700, /readyz not ready) until the reserve is back. It is written again once space has returned: at least
+ * minFreeBytes + 2 x reserveBytes free (one reserve to hold, one of room above the thresholds), and reserveBytes more
+ * than the least free space seen since it was given up — so only what delivery frees brings staging back, and a
+ * disk that just filled up does not take the reserve back and give it up again with every refused instance. Only the
+ * process that delivers ({@link #open}) manages the file.
  */
 public final class DeliveryReserve {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryReserve.class);
@@ -28,6 +30,8 @@ public final class DeliveryReserve {
     private final DiskSpace space;
     private final long bytes;
     private volatile boolean givenUp;
+    /** The least free space seen since the reserve was given up (its room included). */
+    private long lowWater;
 
     public DeliveryReserve(SpoolLayout layout, DiskSpace space, long bytes) {
         this.file = layout.deliveryReserve();
@@ -44,10 +48,13 @@ public final class DeliveryReserve {
         }
         Files.deleteIfExists(file); // another size: spool.reserveBytes changed
         givenUp = true;
+        lowWater = 0; // whatever is free now is room that returned
         restoreIfRoom();
         if (givenUp) {
-            LOG.warn("spool file system has {} bytes free, less than spool.minFreeBytes + 2 x spool.reserveBytes ({}): "
-                    + "new instances are refused until delivery frees space", space.usableBytes(), resumeAt());
+            lowWater = space.usableBytes();
+            LOG.warn("spool file system has {} bytes free, too little to hold the delivery reserve (spool.reserveBytes) "
+                    + "above spool.minFreeBytes: new instances get 0xA700 until delivery has freed space ({} bytes free)",
+                    lowWater, resumeAt());
         }
     }
 
@@ -75,6 +82,7 @@ public final class DeliveryReserve {
         } catch (IOException e) {
             LOG.error("cannot delete the delivery reserve {}: {} (spool.dir)", file, FatalErrors.describe(e));
         }
+        lowWater = space.usableBytes();
         if (bytes > 0) {
             LOG.warn("spool file system full ({}): gave the delivery reserve of {} bytes to delivery (spool.reserveBytes); "
                     + "new instances get 0xA700 until {} bytes are free", why, bytes, resumeAt());
@@ -85,11 +93,17 @@ public final class DeliveryReserve {
         return bytes > 0;
     }
 
-    /** Each delivery cycle: gives the reserve up below spool.minFreeBytes, writes it again once space has returned. */
+    /**
+     * Each delivery cycle: gives the reserve up when less is free than spool.minFreeBytes or the reserve itself, writes
+     * it again once space has returned.
+     */
     public synchronized void maintain() {
-        if (!givenUp && space.isLow()) {
-            giveUp(space.usableBytes() + " bytes free, below spool.minFreeBytes=" + space.minFreeBytes());
+        long usable = space.usableBytes();
+        if (!givenUp && (usable < space.minFreeBytes() || usable < bytes)) {
+            giveUp(usable + " bytes free, below spool.minFreeBytes=" + space.minFreeBytes() + " or spool.reserveBytes="
+                    + bytes);
         } else if (givenUp) {
+            lowWater = Math.min(lowWater, usable);
             restoreIfRoom();
             if (!givenUp) {
                 LOG.info("spool file system has room again ({} bytes free): {}accepting instances", space.usableBytes(),
@@ -115,8 +129,9 @@ public final class DeliveryReserve {
         return Optional.empty();
     }
 
+    /** The free space at which the reserve is written again and staging resumes. */
     private long resumeAt() {
-        return space.minFreeBytes() + 2 * bytes;
+        return Math.max(space.minFreeBytes() + 2 * bytes, lowWater + bytes);
     }
 
     private void restoreIfRoom() {

@@ -31,14 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
  * Storage is down. New instances get 0xA700 with an Error Comment naming spool.dir and /readyz fails on
  * spool_free_space; once the destination answers again, delivery empties the spool with no operator action (archives
  * are streamed, the small files it writes go into the reserve), space returns, and a new instance is accepted. Every
- * instance acknowledged with Success is delivered exactly once. The pixel data is random, so an archive packaged on
- * the spool would need as much room as its study (and the old packaging deadlocks here).
+ * instance acknowledged with Success is delivered exactly once. One study fills the disk, with random pixel data: an
+ * archive packaged on the spool would need as much room again (the old packaging deadlocks here).
  */
 class FullDiskRecoveryTest {
     private static final String BUCKET = "full-disk-bucket";
     private static final int PIXEL_BYTES = 3 << 20;
-    private static final int INSTANCES_PER_STUDY = 5;
-    private static final String ROOT = "1.2.826.0.1.3680043.10.547.";
+    private static final String STUDY = "1.2.826.0.1.3680043.10.547.1";
 
     @TempDir
     Path work;
@@ -57,7 +56,7 @@ class FullDiskRecoveryTest {
                     "DICOM_GATEWAY_DESTINATION_GCS_ENDPOINT", gcs.endpoint(), "DICOM_GATEWAY_DESTINATION_GCS_PROJECT", "p",
                     "DICOM_GATEWAY_METADATA_LOCAL_DIR", metadata.toString(),
                     "DICOM_GATEWAY_DESTINATION_LOCAL_DIR", work.resolve("unused-bucket").toString(),
-                    "DICOM_GATEWAY_SPOOL_MINFREEBYTES", "1MiB", "DICOM_GATEWAY_SPOOL_RESERVEBYTES", "8MiB",
+                    "DICOM_GATEWAY_SPOOL_MINFREEBYTES", "1MiB", "DICOM_GATEWAY_SPOOL_RESERVEBYTES", "2MiB",
                     "DICOM_GATEWAY_STUDY_STABLEAFTER", "1s", "DICOM_GATEWAY_RETRY_INITIALDELAY", "200ms",
                     "DICOM_GATEWAY_RETRY_MAXDELAY", "1s")) {
                 int httpPort = gateway.httpPort();
@@ -81,7 +80,7 @@ class FullDiskRecoveryTest {
                 assertTrue(stillFull.errorComment().startsWith("spool file system full"), stillFull.errorComment());
                 StoreCall.release(scu);
                 HttpResponse<String> notReady = readyz(httpPort);
-                assertEquals(503, notReady.statusCode(), notReady.body());
+                assertEquals(503, notReady.statusCode(), notReady.body() + tail(log));
                 assertTrue(notReady.body().lines().anyMatch(line -> line.startsWith("spool_free_space: ")
                         && !line.equals("spool_free_space: ok")), notReady.body());
 
@@ -109,18 +108,17 @@ class FullDiskRecoveryTest {
                 assertEquals(200, readyz(httpPort).statusCode(), readyz(httpPort).body());
             }
             String logText = Files.readString(log);
-            assertTrue(logText.contains("gave the delivery reserve of 8388608 bytes to delivery"), logText);
-            assertTrue(logText.contains("delivery reserve of 8388608 bytes written; accepting instances"), logText);
+            assertTrue(logText.contains("gave the delivery reserve of 2097152 bytes to delivery"), logText);
+            assertTrue(logText.contains("delivery reserve of 2097152 bytes written; accepting instances"), logText);
             assertExactlyOnce(gcs, metadata, acknowledged);
         }
     }
 
     private StoreCall.Answer store(RawScu scu, int number, Random random) throws Exception {
-        String study = ROOT + (1 + (number - 1) / INSTANCES_PER_STUDY);
-        String sop = study + ".1." + number;
+        String sop = STUDY + ".1." + number;
         byte[] pixels = new byte[PIXEL_BYTES];
         random.nextBytes(pixels); // incompressible, like the compressed pixel data of real studies
-        byte[] dataSet = DataSets.ctHeader(sop, "FULL-DISK-" + study.substring(ROOT.length()), study, study + ".1")
+        byte[] dataSet = DataSets.ctHeader(sop, "FULL-DISK-1", STUDY, STUDY + ".1")
                 .text(0x0020, 0x0013, "IS", String.valueOf(number)).element(0x7FE0, 0x0010, "OW", pixels).toByteArray();
         return StoreCall.store(scu, number, sop, dataSet);
     }
@@ -146,6 +144,12 @@ class FullDiskRecoveryTest {
         assertEquals(acknowledged.size(), archived.size(), "archive members across " + gcs.objects().size() + " objects");
         assertEquals(archived.size(), new HashSet<>(archived).size(), "no member in two archives");
         assertEquals(members, new HashSet<>(archived), "every row's member in exactly one archive");
+    }
+
+    /** The end of the gateway's log, for a failure message. */
+    private static String tail(Path log) throws Exception {
+        List<String> lines = Files.readAllLines(log);
+        return "\nend of the gateway's log:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
     }
 
     private static HttpResponse<String> readyz(int port) throws Exception {
