@@ -15,10 +15,10 @@ import java.util.List;
  * its bytes are the recorded ones.
  */
 public final class ObjectContent {
-    /** Writes the bytes to a stream. */
+    /** Writes the bytes to a stream; returns the checksums of what it wrote. */
     @FunctionalInterface
     private interface Source {
-        void writeTo(OutputStream out) throws IOException;
+        Checksums writeTo(OutputStream out) throws IOException;
     }
 
     private final String description;
@@ -34,13 +34,16 @@ public final class ObjectContent {
     /** The content of {@code file}, recorded with {@code checksums}. */
     public static ObjectContent ofFile(Path file, Checksums checksums) {
         return new ObjectContent(file.toString(), out -> {
+            ChecksummingStream counted = new ChecksummingStream(out);
             try (InputStream in = Files.newInputStream(file)) {
-                in.transferTo(out);
+                in.transferTo(counted);
             }
+            counted.close();
+            return counted.checksums();
         }, checksums);
     }
 
-    /** The deterministic tar.gz of {@code members} ({@link StudyArchive}), recorded with {@code checksums}. */
+    /** The deterministic tar.gz of {@code members} ({@link StudyArchive}, which checksums as it writes), recorded with {@code checksums}. */
     static ObjectContent ofArchive(String description, List<StudyArchive.Member> members, int compressionLevel,
                                    Checksums checksums) {
         return new ObjectContent(description, out -> StudyArchive.write(members, out, compressionLevel), checksums);
@@ -56,10 +59,8 @@ public final class ObjectContent {
      * difference it throws before the caller can finish the object, which must then be abandoned.
      */
     public void writeTo(OutputStream out) throws IOException, ContentChangedException {
-        ChecksummingStream counted = new ChecksummingStream(out);
-        source.writeTo(counted);
-        counted.close();
-        Checksums written = counted.checksums();
+        Checksums written = source.writeTo(out);
+        out.flush();
         if (!written.equals(checksums)) {
             throw new ContentChangedException(description + " is not what was packaged: " + written.size() + " bytes, CRC32C "
                     + written.crc32c() + " instead of " + checksums.size() + " bytes, CRC32C " + checksums.crc32c());
