@@ -31,7 +31,9 @@ public final class DeliveryReserve {
     private final long bytes;
     private volatile boolean givenUp;
     /** The least free space seen since the reserve was given up (its room included). */
-    private long lowWater;
+    private volatile long lowWater;
+    /** Whether writing the reserve again failed since it was given up (logged once). */
+    private boolean restoreFailed;
 
     public DeliveryReserve(SpoolLayout layout, DiskSpace space, long bytes) {
         this.file = layout.deliveryReserve();
@@ -148,10 +150,15 @@ public final class DeliveryReserve {
                     }
                 });
             } catch (IOException e) { // staging or another writer took the room meanwhile: try again next cycle
-                LOG.warn("cannot write the delivery reserve {}: {}; trying again", file, FatalErrors.describe(e));
+                if (!restoreFailed) { // once per full spell, not every tick
+                    LOG.warn("cannot write the delivery reserve {}: {}; trying again each delivery cycle", file,
+                            FatalErrors.describe(e));
+                    restoreFailed = true;
+                }
                 return;
             }
         }
+        restoreFailed = false;
         givenUp = false;
     }
 }
