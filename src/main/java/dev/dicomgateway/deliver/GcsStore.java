@@ -86,11 +86,11 @@ public final class GcsStore implements ObjectStore {
             }
             throw classify(e, name);
         } catch (IOException e) {
-            if (e.getCause() instanceof StorageException storage) {
-                if (storage.getCode() == 412) {
+            if (e.getCause() instanceof StorageException refused) { // the writer reports HTTP errors wrapped
+                if (refused.getCode() == 412) {
                     return existing(name, checksums);
                 }
-                throw classify(storage, name);
+                throw classify(refused, name);
             }
             throw new TransientDeliveryException("cannot read " + content + " or reach Cloud Storage: " + e.getMessage(), e);
         }
