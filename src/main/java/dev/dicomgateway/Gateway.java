@@ -8,6 +8,7 @@ import dev.dicomgateway.http.OperationsServer;
 import dev.dicomgateway.http.ReadinessCheck;
 import dev.dicomgateway.receive.DicomListener;
 import dev.dicomgateway.receive.ReceiveMetrics;
+import dev.dicomgateway.spool.DeliveryReserve;
 import dev.dicomgateway.spool.DiskSpace;
 import dev.dicomgateway.spool.InboxWorker;
 import dev.dicomgateway.spool.OwnerOnly;
@@ -142,7 +143,7 @@ public final class Gateway implements AutoCloseable {
         OperationsServer operations;
         try {
             operations = OperationsServer.start(config.http().bind(), config.http().port(), registry,
-                    readinessChecks(listener, layout, diskSpace, delivery));
+                    readinessChecks(listener, layout, spool.reserve(), delivery));
         } catch (IOException e) {
             listener.close();
             delivery.close();
@@ -193,8 +194,8 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static List<ReadinessCheck> readinessChecks(DicomListener listener, SpoolLayout layout, DiskSpace diskSpace,
-                                                        DeliveryEngine delivery) {
+    private static List<ReadinessCheck> readinessChecks(DicomListener listener, SpoolLayout layout,
+                                                        DeliveryReserve reserve, DeliveryEngine delivery) {
         return List.of(
                 ReadinessCheck.of("delivery", delivery::problem),
                 ReadinessCheck.of("dicom_listener", () -> listener.isListening()
@@ -207,9 +208,8 @@ public final class Gateway implements AutoCloseable {
                         return Optional.of(e.getMessage());
                     }
                 }),
-                ReadinessCheck.of("spool_free_space", () -> diskSpace.isLow()
-                        ? Optional.of(diskSpace.usableBytes() + " bytes free, below spool.minFreeBytes=" + diskSpace.minFreeBytes())
-                        : Optional.empty()));
+                // asked anew at every request (a statvfs): below spool.minFreeBytes, or full until delivery frees space
+                ReadinessCheck.of("spool_free_space", reserve::problem));
     }
 
     public int dicomPort() {

@@ -51,8 +51,9 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                         long maxHeaderBytes, int maxValuesPerElement) {
     }
 
-    /** The staging area on disk. */
-    public record Spool(Path dir, long minFreeBytes, long maxBytes, Duration keepDelivered, Duration keepManifests) {
+    /** The staging area on disk; reserveBytes of its file system are kept for delivery (never for staging). */
+    public record Spool(Path dir, long minFreeBytes, long maxBytes, long reserveBytes, Duration keepDelivered,
+                        Duration keepManifests) {
     }
 
     /** De-identification before staging (PS3.15 Annex E) and the quarantine for possible burned-in text
@@ -95,7 +96,8 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                 atLeast(values, "dicom.maxHeaderBytes", 64 * 1024),
                 values.integer("dicom.maxValuesPerElement", 16, 10_000_000));
         Spool spool = new Spool(values.path("spool.dir"), nonNegative(values, "spool.minFreeBytes"),
-                nonNegative(values, "spool.maxBytes"), values.duration("spool.keepDelivered", Duration.ZERO),
+                nonNegative(values, "spool.maxBytes"), nonNegative(values, "spool.reserveBytes"),
+                values.duration("spool.keepDelivered", Duration.ZERO),
                 values.duration("spool.keepManifests", Duration.ZERO));
         Http http = new Http(bindAddress(values, "http.bind", "http.port"), values.integer("http.port", 0, MAX_PORT));
         Study study = new Study(values.duration("study.stableAfter", Duration.ofMillis(100)),

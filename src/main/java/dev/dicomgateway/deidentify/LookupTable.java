@@ -78,10 +78,24 @@ public final class LookupTable {
                 .filter(row -> row.entityId().equals(id) || row.itemId().equals(id)).toList();
     }
 
+    /**
+     * Appends {@code line} whole or not at all: on a full disk write(2) stores what fits and says so only by its count,
+     * so it is written until done, and a failure (ENOSPC at the next write) cuts the file back to its last whole row.
+     */
     private void append(String line) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            channel.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
-            channel.force(true);
+            long whole = channel.size();
+            ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+            try {
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(true);
+            } catch (IOException e) {
+                channel.truncate(whole);
+                channel.force(true);
+                throw e;
+            }
         }
     }
 

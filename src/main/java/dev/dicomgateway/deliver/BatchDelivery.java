@@ -5,6 +5,7 @@ import dev.dicomgateway.dicom.UnreadableDataSetException;
 import dev.dicomgateway.spool.BatchManifest;
 import dev.dicomgateway.spool.BatchState;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,8 +17,13 @@ import java.util.Map;
  * step in the manifest before the next begins. Every step can be repeated after a crash with the same result: the
  * package is deterministic, object stores accept an identical object as already stored, and the metadata store
  * replaces a batch's rows rather than adding to them.
+ *
+ * <p>Packaging writes nothing but the manifest: it computes the archive's checksums from the batch's files, and the
+ * object step generates the same bytes again as they are uploaded. So delivery needs no room on the spool for an
+ * archive, and a full spool can always be emptied.
  */
 final class BatchDelivery {
+    /** Where versions before streaming packaged the archive; still uploaded from there if a batch has one. */
     static final String PACKAGE = "package.tar.gz";
     static final String FILES = BatchManifest.FILES_DIRECTORY;
 
@@ -81,15 +87,12 @@ final class BatchDelivery {
         String studyDate = studyDate(files, manifest);
         List<BatchManifest.StoredObject> objects = new ArrayList<>();
         if (archives()) {
-            List<StudyArchive.Member> members = manifest.instances.stream()
-                    .map(i -> new StudyArchive.Member(i.file(), files.resolve(i.file()))).sorted(
-                            java.util.Comparator.comparing(StudyArchive.Member::name)).toList();
-            Path temporary = batch.resolve(PACKAGE + ".part");
-            Checksums checksums = StudyArchive.write(members, temporary, config.destination().compressionLevel());
-            dev.dicomgateway.spool.DurableFiles.syncFile(temporary);
-            dev.dicomgateway.spool.DurableFiles.moveDurably(temporary, batch.resolve(PACKAGE));
+            Files.deleteIfExists(batch.resolve(PACKAGE + ".part")); // an older version's packaging, cut short
+            Files.deleteIfExists(batch.resolve(PACKAGE)); // checksummed anew below; the archive is generated again
+            Checksums checksums = StudyArchive.checksums(archiveMembers(files, manifest), config.destination().compressionLevel());
             String name = archiveNames.render(names(manifest, studyDate, null));
-            objects.add(new BatchManifest.StoredObject(name, PACKAGE, checksums.size(), checksums.crc32c(), checksums.md5(), null));
+            // the object's file is files/ itself: the archive of them, generated as it is uploaded
+            objects.add(new BatchManifest.StoredObject(name, FILES, checksums.size(), checksums.crc32c(), checksums.md5(), null));
         } else {
             for (BatchManifest.Instance instance : manifest.instances) {
                 Checksums checksums = Checksums.of(files.resolve(instance.file()));
@@ -115,13 +118,37 @@ final class BatchDelivery {
             metadata.put("instance-count", String.valueOf(manifest.instances.size()));
             metadata.put("gateway-id", config.gatewayId());
             metadata.put("content-type", archives() ? "application/gzip" : "application/dicom");
-            String uri = destinations.objects().put(object.name(), batch.resolve(object.file()),
-                    new Checksums(object.size(), object.crc32c(), object.md5()), metadata);
+            String uri;
+            try {
+                uri = destinations.objects().put(object.name(), content(batch, manifest, object), metadata);
+            } catch (ContentChangedException e) { // its checksums no longer describe its bytes: package again
+                manifest.state = BatchState.SEALED;
+                manifest.objects = new ArrayList<>();
+                throw e;
+            }
             stored.add(new BatchManifest.StoredObject(object.name(), object.file(), object.size(), object.crc32c(),
                     object.md5(), uri));
         }
         manifest.objects = stored;
         manifest.state = BatchState.OBJECT_STORED;
+    }
+
+    /** The bytes of {@code object}: a staged file, or the study archive of files/ (a file if an older version made one). */
+    private ObjectContent content(Path batch, BatchManifest manifest, BatchManifest.StoredObject object) {
+        Checksums checksums = new Checksums(object.size(), object.crc32c(), object.md5());
+        boolean archive = object.file().equals(FILES)
+                || object.file().equals(PACKAGE) && !Files.exists(batch.resolve(PACKAGE)); // the same bytes again
+        if (!archive) {
+            return ObjectContent.ofFile(batch.resolve(object.file()), checksums);
+        }
+        return ObjectContent.ofArchive("the study archive of batch " + manifest.batchId,
+                archiveMembers(batch.resolve(FILES), manifest), config.destination().compressionLevel(), checksums);
+    }
+
+    /** The archive's members: every instance under its path in files/, sorted by name (the archive is deterministic). */
+    private static List<StudyArchive.Member> archiveMembers(Path files, BatchManifest manifest) {
+        return manifest.instances.stream().map(i -> new StudyArchive.Member(i.file(), files.resolve(i.file())))
+                .sorted(java.util.Comparator.comparing(StudyArchive.Member::name)).toList();
     }
 
     private void storeMetadata(Path batch, BatchManifest manifest) throws DeliveryException {

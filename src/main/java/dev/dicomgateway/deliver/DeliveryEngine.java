@@ -1,6 +1,7 @@
 package dev.dicomgateway.deliver;
 
 import dev.dicomgateway.config.GatewayConfig;
+import dev.dicomgateway.receive.FileSystemFull;
 import dev.dicomgateway.spool.BatchManifest;
 import dev.dicomgateway.spool.BatchState;
 import dev.dicomgateway.spool.DurableFiles;
@@ -98,6 +99,7 @@ public final class DeliveryEngine implements AutoCloseable {
     void open() throws IOException {
         destinations.objects().start();
         destinations.metadata().start();
+        spool.reserve().open();
         emptyTrash();
         purgeOldManifests();
         spool.quarantine().maintain(config.deidentify().quarantineRetention());
@@ -149,6 +151,7 @@ public final class DeliveryEngine implements AutoCloseable {
             purgeOldManifests();
         }
         maintainQuarantine();
+        spool.reserve().maintain(); // before sealing: a seal on a full disk needs the reserve's room too
         spool.sealer().sealCompleteStudies();
         scan();
         Instant now = clock.instant();
@@ -231,7 +234,17 @@ public final class DeliveryEngine implements AutoCloseable {
             finish(batch, manifest);
         } catch (PermanentDeliveryException e) {
             fail(batch, manifest, FatalErrors.shorten(e.getMessage()));
-        } catch (DeliveryException | IOException e) { // TransientDeliveryException, or the spool's own disk
+        } catch (IOException e) { // the spool's own disk
+            if (FileSystemFull.causedBy(e) && spool.reserve().giveUp("batch " + batchId + " " + manifest.state
+                    + " could not write to the spool")) {
+                manifest.nextAttemptAt = null; // the reserve's room is there now: again at the next tick
+                pending.put(batchId, manifest);
+                LOG.warn("batch {} {} ran out of space on the spool; trying again in the room of the delivery reserve",
+                        batchId, manifest.state);
+                return;
+            }
+            transientFailure(batch, manifest, e);
+        } catch (DeliveryException e) { // TransientDeliveryException: the destination's trouble, retried with backoff
             transientFailure(batch, manifest, e);
         } catch (RuntimeException e) {
             unexpectedFailure(batch, manifest, e);

@@ -1,6 +1,7 @@
 package dev.dicomgateway.deliver;
 
 import com.google.cloud.NoCredentials;
+import com.google.cloud.WriteChannel;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
@@ -8,18 +9,21 @@ import com.google.cloud.storage.StorageException;
 import com.google.cloud.storage.StorageOptions;
 import dev.dicomgateway.config.GatewayConfig;
 import java.io.IOException;
-import java.nio.file.Path;
+import java.nio.channels.Channels;
 import java.util.Map;
 
 /**
  * destination.type=gcs: objects in a Cloud Storage bucket through the official client. Uploads are resumable and
- * streamed from the file, created only if absent (ifGenerationMatch=0), with the locally computed CRC32C sent for the
- * service to verify and compared again with what it reports. An existing object with the same CRC32C counts as
+ * streamed as their bytes are generated (an archive is never packaged on the spool first), created only if absent
+ * (ifGenerationMatch=0), with the CRC32C and MD5 recorded at packaging sent for the service to verify and compared
+ * again with what it reports. An existing object with the same CRC32C counts as
  * delivered (a retry after a crash); one with other content is never overwritten. Objects are private: no ACLs set.
  */
 public final class GcsStore implements ObjectStore {
     /** A damaged upload is refused as 400 like an invalid one; this many tries tell them apart. */
     private static final int BAD_REQUEST_TRIES = 3;
+    /** Bytes sent per request of a resumable upload, and held in memory per upload until sent (a multiple of 256 KiB). */
+    private static final int CHUNK_BYTES = 8 << 20;
 
     private final Storage storage;
     private final String bucket;
@@ -57,7 +61,8 @@ public final class GcsStore implements ObjectStore {
     }
 
     @Override
-    public String put(String name, Path file, Checksums checksums, Map<String, String> metadata) throws DeliveryException {
+    public String put(String name, ObjectContent content, Map<String, String> metadata) throws DeliveryException {
+        Checksums checksums = content.checksums();
         BlobInfo info = BlobInfo.newBuilder(bucket, name)
                 .setContentType(metadata.getOrDefault("content-type", "application/octet-stream"))
                 .setCrc32c(checksums.crc32c())
@@ -65,14 +70,14 @@ public final class GcsStore implements ObjectStore {
                 .setMetadata(metadata)
                 .build();
         try {
-            Blob blob = storage.createFrom(info, file, 1 << 20, Storage.BlobWriteOption.doesNotExist(),
-                    Storage.BlobWriteOption.crc32cMatch(), Storage.BlobWriteOption.md5Match());
+            upload(info, content);
             badRequests.remove(name);
-            if (!checksums.crc32c().equals(blob.getCrc32c())
+            Blob blob = storage.get(bucket, name);
+            if (blob == null || !checksums.crc32c().equals(blob.getCrc32c())
                     || (blob.getMd5() != null && !checksums.md5().equals(blob.getMd5()))) {
                 throw new TransientDeliveryException("gs://" + bucket + "/" + name + ": Cloud Storage reports CRC32C "
-                        + blob.getCrc32c() + " MD5 " + blob.getMd5() + ", expected " + checksums.crc32c() + " "
-                        + checksums.md5() + "; uploading again", null);
+                        + (blob == null ? "(no object)" : blob.getCrc32c() + " MD5 " + blob.getMd5()) + ", expected "
+                        + checksums.crc32c() + " " + checksums.md5() + "; uploading again", null);
             }
             return uri(name);
         } catch (StorageException e) {
@@ -81,8 +86,27 @@ public final class GcsStore implements ObjectStore {
             }
             throw classify(e, name);
         } catch (IOException e) {
-            throw new TransientDeliveryException("cannot read " + file + " or reach Cloud Storage: " + e.getMessage(), e);
+            if (e.getCause() instanceof StorageException refused) { // the writer reports HTTP errors wrapped
+                if (refused.getCode() == 412) {
+                    return existing(name, checksums);
+                }
+                throw classify(refused, name);
+            }
+            throw new TransientDeliveryException("cannot read " + content + " or reach Cloud Storage: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * One resumable upload, created only if the name is free, with the CRC32C and MD5 for the service to verify. The
+     * bytes are generated as they are sent; the upload is finished (closed) only after all of them were written and
+     * matched their checksums, so a failure — a read error, changed content, a crash — leaves no object behind.
+     */
+    private void upload(BlobInfo info, ObjectContent content) throws IOException, ContentChangedException {
+        WriteChannel writer = storage.writer(info, Storage.BlobWriteOption.doesNotExist(),
+                Storage.BlobWriteOption.crc32cMatch(), Storage.BlobWriteOption.md5Match());
+        writer.setChunkSize(CHUNK_BYTES);
+        content.writeTo(Channels.newOutputStream(writer)); // not closed on failure: the session is abandoned
+        writer.close();
     }
 
     private String existing(String name, Checksums checksums) throws DeliveryException {

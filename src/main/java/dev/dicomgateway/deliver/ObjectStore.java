@@ -1,6 +1,5 @@
 package dev.dicomgateway.deliver;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 /** Where objects go (a local directory, a Cloud Storage bucket). One class per type, chosen by destination.type. */
@@ -10,11 +9,13 @@ public interface ObjectStore {
     String type();
 
     /**
-     * Stores {@code file} as {@code name}, idempotently: an existing object with the same checksum counts as stored
-     * (a retry after a crash); one with other content is a {@link PermanentDeliveryException} (never overwrite).
-     * Returns the object's URI once the store has confirmed the checksum.
+     * Stores {@code content} as {@code name}, streaming it (nothing is written to the spool), idempotently: an
+     * existing object with the same checksum counts as stored (a retry after a crash); one with other content is a
+     * {@link PermanentDeliveryException} (never overwrite). An object whose bytes did not all arrive, or were not the
+     * recorded ones ({@link ContentChangedException}), is never finished. Returns the object's URI once the store has
+     * confirmed the checksum.
      */
-    String put(String name, Path file, Checksums checksums, Map<String, String> metadata) throws DeliveryException;
+    String put(String name, ObjectContent content, Map<String, String> metadata) throws DeliveryException;
 
     /** Proves access with harmless operations (nothing is written to the store), for `dicom-gateway check`. */
     java.util.List<CheckResult> check();

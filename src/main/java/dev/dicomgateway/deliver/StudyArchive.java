@@ -1,22 +1,20 @@
 package dev.dicomgateway.deliver;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.List;
-import java.util.zip.CRC32C;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes a batch as one deterministic tar.gz: entries in the order given (sorted by the caller), fixed mtime,
  * owner and mode, no directory entries, gzip header without a timestamp — so the same batch always yields the same
- * bytes and checksum, and a retry after a crash finds the object it already uploaded. Streams: a study of any size
- * packages with a 64 KiB buffer.
+ * bytes and checksum. That is what lets delivery stream it: packaging computes the checksums into no file at all
+ * ({@link #checksums}), the upload generates the same bytes again straight into the destination ({@link #write}), and
+ * a retry after a crash finds the object it already uploaded. Never needs room on the spool; a study of any size
+ * goes through a 64 KiB buffer.
  */
 public final class StudyArchive {
     private static final int BLOCK = 512;
@@ -29,41 +27,40 @@ public final class StudyArchive {
     private StudyArchive() {
     }
 
-    /** Writes {@code members} to {@code target}; returns its checksums. */
-    public static Checksums write(List<Member> members, Path target, int compressionLevel) throws IOException {
-        CRC32C crc = new CRC32C();
-        MessageDigest md5 = Checksums.newMd5();
-        long[] size = new long[1];
-        try (OutputStream file = java.nio.channels.Channels.newOutputStream(dev.dicomgateway.spool.OwnerOnly.openForWriting(target));
-             OutputStream counted = new FilterOutputStream(file) {
-                 @Override
-                 public void write(byte[] b, int off, int len) throws IOException {
-                     crc.update(b, off, len);
-                     md5.update(b, off, len);
-                     size[0] += len;
-                     out.write(b, off, len);
-                 }
+    /** The checksums of the archive of {@code members}, computed without storing its bytes anywhere. */
+    public static Checksums checksums(List<Member> members, int compressionLevel) throws IOException {
+        return write(members, OutputStream.nullOutputStream(), compressionLevel);
+    }
 
-                 @Override
-                 public void write(int b) throws IOException {
-                     write(new byte[] {(byte) b}, 0, 1);
-                 }
-             };
-             GZIPOutputStream gzip = new GZIPOutputStream(counted, 1 << 16) {
-                 {
-                     def.setLevel(compressionLevel);
-                 }
-             }) {
+    /** Writes the archive of {@code members} to {@code target} (a file); returns its checksums. */
+    public static Checksums write(List<Member> members, Path target, int compressionLevel) throws IOException {
+        try (OutputStream file = java.nio.channels.Channels.newOutputStream(dev.dicomgateway.spool.OwnerOnly.openForWriting(target))) {
+            return write(members, file, compressionLevel);
+        }
+    }
+
+    /** Writes the archive of {@code members} to {@code out}, which stays open; returns its checksums. */
+    public static Checksums write(List<Member> members, OutputStream out, int compressionLevel) throws IOException {
+        ChecksummingStream counted = new ChecksummingStream(out);
+        try (GZIPOutputStream gzip = new GZIPOutputStream(counted, 1 << 16) {
+            {
+                def.setLevel(compressionLevel);
+            }
+        }) { // closing it ends the deflater and finishes the gzip trailer; counted leaves out open
             for (Member member : members) {
                 long length = Files.size(member.file());
                 gzip.write(header(member.name(), length));
-                Files.copy(member.file(), gzip);
+                long copied = Files.copy(member.file(), gzip);
+                if (copied != length) {
+                    throw new IOException("staged file " + member.file() + " changed while it was archived ("
+                            + length + " bytes, then " + copied + ")");
+                }
                 int padding = (int) ((BLOCK - length % BLOCK) % BLOCK);
                 gzip.write(new byte[padding]);
             }
             gzip.write(new byte[2 * BLOCK]);
         }
-        return new Checksums(size[0], Checksums.encodeCrc32c(crc.getValue()), Base64.getEncoder().encodeToString(md5.digest()));
+        return counted.checksums();
     }
 
     /** A POSIX ustar header; long names use the prefix field, sizes past 8 GiB the GNU base-256 form. */

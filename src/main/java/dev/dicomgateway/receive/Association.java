@@ -284,8 +284,9 @@ final class Association implements Runnable {
         } else {
             instancesFailed++;
             metrics.instanceRejected(outcome.reason());
-            LOG.warn("association id={} message={} refused with status {} ({}): {}", id, finished.messageId(),
-                    Status.hex(outcome.status()), outcome.reason(), LogText.escape(outcome.comment()));
+            LOG.warn("association id={} message={} refused with status {} ({}): {}{}", id, finished.messageId(),
+                    Status.hex(outcome.status()), outcome.reason(), LogText.escape(outcome.comment()),
+                    outcome.cause().isEmpty() ? "" : " (cause: " + LogText.escape(outcome.cause()) + ")");
         }
         CommandSet response = CommandSet.empty()
                 .putUid(CommandSet.AFFECTED_SOP_CLASS_UID, finished.sopClassUid())

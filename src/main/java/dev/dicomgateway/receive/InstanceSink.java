@@ -23,4 +23,12 @@ public interface InstanceSink {
      * is staged is on disk and synced; afterwards, whatever the outcome, the caller deletes the received file.
      */
     StoreOutcome store(ReceivedInstance instance) throws IOException;
+
+    /**
+     * Writing an instance into {@link #temporaryDirectory()} or staging it failed because the file system is full
+     * ({@link FileSystemFull}): the sink refuses new instances until space returns. The instance itself is answered
+     * Out of Resources by the caller.
+     */
+    default void fileSystemFull() {
+    }
 }

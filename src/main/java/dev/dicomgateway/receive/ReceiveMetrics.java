@@ -34,7 +34,7 @@ public final class ReceiveMetrics {
                 "rejected_peer_limit"}) {
             association(result, 0);
         }
-        for (String reason : new String[] {"disk_low", "staging_failed", "incomplete", "unparseable", "invalid_uid",
+        for (String reason : new String[] {"disk_low", "disk_full", "staging_failed", "incomplete", "unparseable", "invalid_uid",
                 "missing_uid", "missing_patient_id", "sop_class_not_negotiated"}) {
             instanceRejected(reason, 0);
         }

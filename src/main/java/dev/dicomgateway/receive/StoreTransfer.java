@@ -11,7 +11,8 @@ import java.nio.file.Path;
 /**
  * One C-STORE whose data set is arriving: streams the fragments into an {@link InstanceFile}, or — when the request
  * was refused up front (invalid UID, a SOP class other than its presentation context's, disk low) or writing failed — reads and drops them, so the answer can be
- * given as soon as the last fragment is in. Never holds the data set in memory.
+ * given as soon as the last fragment is in. Never holds the data set in memory. Every exception of writing or staging
+ * is answered here, by {@link StagingFailure}: 0xA700 for a full file system, 0x0110 otherwise, the cause logged.
  */
 final class StoreTransfer {
     private final int contextId;
@@ -63,7 +64,7 @@ final class StoreTransfer {
             file = InstanceFile.create(sink.temporaryDirectory(),
                     new FileMetaInformation(sopClassUid, sopInstanceUid, transferSyntaxUid, callingAeTitle));
         } catch (IOException e) {
-            refusal = writeFailure();
+            refusal = failed(e);
         }
     }
 
@@ -91,9 +92,9 @@ final class StoreTransfer {
         try {
             file.write(bytes, offset, length);
         } catch (IOException e) {
-            file.discard();
+            file.discard(); // its space is the sender's next chance
             file = null;
-            refusal = writeFailure();
+            refusal = failed(e);
         }
     }
 
@@ -106,14 +107,15 @@ final class StoreTransfer {
             Path path = file.complete();
             return sink.store(new ReceivedInstance(path, sopClassUid, sopInstanceUid, transferSyntaxUid,
                     callingAeTitle, dataSetBytes));
-        } catch (IOException e) {
-            return writeFailure();
-        } catch (RuntimeException e) {
-            return StoreOutcome.refused(Status.PROCESSING_FAILURE, "staging_failed",
-                    "internal error while staging: " + e.getClass().getSimpleName());
-        } finally {
-            file.discard();
+        } catch (IOException | RuntimeException e) {
+            file.discard(); // its room is free again before a full disk is reported (the sink measures what is left)
             file = null;
+            return failed(e);
+        } finally {
+            if (file != null) {
+                file.discard();
+                file = null;
+            }
         }
     }
 
@@ -125,11 +127,11 @@ final class StoreTransfer {
         }
     }
 
-    private StoreOutcome writeFailure() {
-        StoreOutcome lowDisk = sink.admit();
-        if (lowDisk != null) {
-            return lowDisk;
+    /** The one place a failure of writing or staging becomes an answer ({@link StagingFailure}); a full disk is told to the sink. */
+    private StoreOutcome failed(Exception e) {
+        if (FileSystemFull.causedBy(e)) {
+            sink.fileSystemFull();
         }
-        return StoreOutcome.refused(Status.PROCESSING_FAILURE, "staging_failed", "cannot write the instance to the spool");
+        return StagingFailure.of(e);
     }
 }

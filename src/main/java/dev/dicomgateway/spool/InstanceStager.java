@@ -33,6 +33,7 @@ public final class InstanceStager implements InstanceSink {
     private final SpoolLayout layout;
     private final String collection;
     private final DiskSpace diskSpace;
+    private final DeliveryReserve reserve;
     private final Deidentifier deidentifier;
     private final MeterRegistry registry;
     private final Clock clock;
@@ -45,13 +46,14 @@ public final class InstanceStager implements InstanceSink {
     private final Counter withoutPatientId;
     private final DeliveredInstanceIndex index;
 
-    InstanceStager(SpoolLayout layout, String collection, DiskSpace diskSpace, Deidentifier deidentifier,
-                   MeterRegistry registry, Clock clock, StudyCompletionTracker tracker, StudyLocks locks,
-                   SpoolUsage usage, long maxBytes, DataSetLimits limits, Quarantine quarantine,
+    InstanceStager(SpoolLayout layout, String collection, DiskSpace diskSpace, DeliveryReserve reserve,
+                   Deidentifier deidentifier, MeterRegistry registry, Clock clock, StudyCompletionTracker tracker,
+                   StudyLocks locks, SpoolUsage usage, long maxBytes, DataSetLimits limits, Quarantine quarantine,
                    DeliveredInstanceIndex index) {
         this.layout = layout;
         this.collection = collection;
         this.diskSpace = diskSpace;
+        this.reserve = reserve;
         this.deidentifier = deidentifier;
         this.registry = registry;
         this.clock = clock;
@@ -81,11 +83,21 @@ public final class InstanceStager implements InstanceSink {
             return StoreOutcome.refused(Status.OUT_OF_RESOURCES, "disk_low",
                     "gateway spool disk below its free-space threshold");
         }
+        if (reserve.givenUp()) { // the file system was full: what is free now is delivery's
+            return StoreOutcome.refused(Status.OUT_OF_RESOURCES, "disk_full",
+                    "spool file system full until delivery frees space (spool.dir)");
+        }
         if (maxBytes > 0 && usage.bytes() >= maxBytes) {
             return StoreOutcome.refused(Status.OUT_OF_RESOURCES, "spool_full",
                     "gateway spool full until delivery catches up");
         }
         return null;
+    }
+
+    /** Writing or staging an instance ran out of space: stop staging, and let delivery have the reserve. */
+    @Override
+    public void fileSystemFull() {
+        reserve.giveUp("an instance being received or staged did not fit");
     }
 
     @Override

@@ -10,8 +10,9 @@ import java.time.Clock;
 
 /**
  * The staging area as one unit: the stager the receive stage writes into, the tracker that knows which studies are
- * open, the sealer that turns complete studies into batches, the usage counter behind back-pressure, and the
- * quarantine of instances held for review, and the index of what was sealed and delivered.
+ * open, the sealer that turns complete studies into batches, the usage counter behind back-pressure, the
+ * quarantine of instances held for review, the index of what was sealed and delivered, and the reserve of disk
+ * space only delivery may use.
  */
 public final class Spool implements AutoCloseable {
     private final SpoolLayout layout;
@@ -22,10 +23,12 @@ public final class Spool implements AutoCloseable {
     private final DataSetLimits limits;
     private final Quarantine quarantine;
     private final DeliveredInstanceIndex index;
+    private final DeliveryReserve reserve;
     private StudyLocks locks;
 
     private Spool(SpoolLayout layout, InstanceStager stager, StudySealer sealer, StudyCompletionTracker tracker,
-                  SpoolUsage usage, DataSetLimits limits, Quarantine quarantine, DeliveredInstanceIndex index) {
+                  SpoolUsage usage, DataSetLimits limits, Quarantine quarantine, DeliveredInstanceIndex index,
+                  DeliveryReserve reserve) {
         this.index = index;
         this.layout = layout;
         this.stager = stager;
@@ -34,6 +37,7 @@ public final class Spool implements AutoCloseable {
         this.usage = usage;
         this.limits = limits;
         this.quarantine = quarantine;
+        this.reserve = reserve;
     }
 
     /** Opens the spool on {@code layout} (created and swept by the caller) and rebuilds its state from the disk. */
@@ -44,9 +48,10 @@ public final class Spool implements AutoCloseable {
         SpoolUsage usage = new SpoolUsage();
         Quarantine quarantine = new Quarantine(layout, clock);
         quarantine.recount();
+        DeliveryReserve reserve = new DeliveryReserve(layout, diskSpace, config.spool().reserveBytes());
         DeliveredInstanceIndex index = DeliveredInstanceIndex.open(layout.instanceIndex());
-        InstanceStager stager = new InstanceStager(layout, config.collection(), diskSpace, deidentifier, registry, clock,
-                tracker, locks, usage, config.spool().maxBytes(), limits(config.dicom()), quarantine, index);
+        InstanceStager stager = new InstanceStager(layout, config.collection(), diskSpace, reserve, deidentifier, registry,
+                clock, tracker, locks, usage, config.spool().maxBytes(), limits(config.dicom()), quarantine, index);
         StudySealer sealer = new StudySealer(layout, tracker, locks, clock, usage, registry, index);
         try {
             sealer.recover(); // also counts the spool's bytes, in the same walk
@@ -63,7 +68,10 @@ public final class Spool implements AutoCloseable {
                         + "stager, recounted every minute)").register(registry);
         Gauge.builder("dicom.gateway.quarantine.bytes", quarantine, Quarantine::bytes)
                 .description("Bytes held in quarantine for review").register(registry);
-        Spool spool = new Spool(layout, stager, sealer, tracker, usage, limits(config.dicom()), quarantine, index);
+        Gauge.builder("dicom.gateway.spool.reserve.bytes", reserve, DeliveryReserve::heldBytes)
+                .description("Bytes of the spool file system held for delivery (spool.reserveBytes); 0 while the file "
+                        + "system is full and delivery uses them").register(registry);
+        Spool spool = new Spool(layout, stager, sealer, tracker, usage, limits(config.dicom()), quarantine, index, reserve);
         spool.locks = locks;
         return spool;
     }
@@ -111,6 +119,11 @@ public final class Spool implements AutoCloseable {
     /** Studies holding a lock right now: the open ones, and those being staged into or sealed (tests check eviction). */
     int lockedStudies() {
         return locks.size();
+    }
+
+    /** The room only delivery may use; opened and kept by the process that delivers. */
+    public DeliveryReserve reserve() {
+        return reserve;
     }
 
     @Override

@@ -85,6 +85,11 @@ public final class SpoolLayout {
         return root.resolve("state").resolve("instances.sqlite");
     }
 
+    /** Room on the spool's file system only delivery may use ({@link DeliveryReserve}; spool.reserveBytes). */
+    public Path deliveryReserve() {
+        return root.resolve("state").resolve("delivery-reserve");
+    }
+
     /** The BigQuery loader's queue of rows and its load records (metadata.type=bigquery; see docs/bigquery.md). */
     public Path bigQueryLoads() {
         return root.resolve("state").resolve("bigquery");

@@ -75,13 +75,13 @@ class DeliveryEngineTest {
         }
 
         @Override
-        public String put(String name, Path file, Checksums checksums, Map<String, String> metadata) throws DeliveryException {
+        public String put(String name, ObjectContent content, Map<String, String> metadata) throws DeliveryException {
             attempts.add(clock.instant());
             if (failuresLeft > 0) {
                 failuresLeft--;
                 throw new TransientDeliveryException("503 Service Unavailable (test outage)", null);
             }
-            return real.put(name, file, checksums, metadata);
+            return real.put(name, content, metadata);
         }
     }
 

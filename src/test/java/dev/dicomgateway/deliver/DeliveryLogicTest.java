@@ -13,7 +13,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Backoff, object names and archive determinism: the pure parts of delivery. */
+/** Backoff, object names, archive determinism and streaming: the pure parts of delivery. */
 class DeliveryLogicTest {
     @TempDir
     Path dir;
@@ -50,6 +50,42 @@ class DeliveryLogicTest {
         assertEquals(first, second);
         assertEquals(Files.size(dir.resolve("one.tar.gz")), first.size());
         assertEquals(first, Checksums.of(dir.resolve("two.tar.gz")), "checksums computed while writing match the file");
+    }
+
+    @Test
+    void theChecksumPassAndTheStreamedArchiveAgreeWithoutAFileOnTheSpool() throws Exception {
+        Path a = Files.write(dir.resolve("a.dcm"), new byte[] {1, 2, 3});
+        byte[] noise = new byte[300_000];
+        new Random(3).nextBytes(noise);
+        Path b = Files.write(dir.resolve("b.dcm"), noise);
+        List<StudyArchive.Member> members = List.of(new StudyArchive.Member("1.2/a.dcm", a), new StudyArchive.Member("1.2/b.dcm", b));
+        Checksums packaged = StudyArchive.checksums(members, 1);
+        Checksums onDisk = StudyArchive.write(members, dir.resolve("reference.tar.gz"), 1);
+        assertEquals(onDisk, packaged, "the digest-only pass gives the checksums of the real bytes");
+        java.io.ByteArrayOutputStream streamed = new java.io.ByteArrayOutputStream();
+        ObjectContent.ofArchive("test archive", members, 1, packaged).writeTo(streamed);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(dir.resolve("reference.tar.gz")),
+                streamed.toByteArray(), "generated again byte for byte");
+    }
+
+    @Test
+    void contentThatChangedSincePackagingIsNeverFinishedAsAnObject() throws Exception {
+        Path a = Files.write(dir.resolve("a.dcm"), new byte[] {1, 2, 3});
+        List<StudyArchive.Member> members = List.of(new StudyArchive.Member("1.2/a.dcm", a));
+        Checksums packaged = StudyArchive.checksums(members, 1);
+        Files.write(a, new byte[] {1, 2, 4}); // same size, other bytes
+        Path bucket = dir.resolve("bucket");
+        LocalDirectoryStore store = new LocalDirectoryStore(bucket);
+        ContentChangedException changed = org.junit.jupiter.api.Assertions.assertThrows(ContentChangedException.class,
+                () -> store.put("x/y.tar.gz", ObjectContent.ofArchive("the archive of x", members, 1, packaged), Map.of()));
+        assertTrue(changed.getMessage().startsWith("the archive of x is not what was packaged"), changed.getMessage());
+        try (java.util.stream.Stream<Path> left = Files.walk(bucket)) {
+            assertEquals(List.of(), left.filter(Files::isRegularFile).toList(), "no object and no .part left");
+        }
+        Checksums again = StudyArchive.checksums(members, 1);
+        assertTrue(store.put("x/y.tar.gz", ObjectContent.ofArchive("the archive of x", members, 1, again), Map.of())
+                .endsWith("x/y.tar.gz"), "packaged again, it is stored");
+        assertEquals(again, Checksums.of(bucket.resolve("x/y.tar.gz")));
     }
 
     @Test

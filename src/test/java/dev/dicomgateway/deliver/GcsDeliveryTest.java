@@ -116,14 +116,33 @@ class GcsDeliveryTest {
         try (FakeGcs gcs = new FakeGcs(BUCKET)) {
             GcsStore store = GcsStore.fromConfig(new dev.dicomgateway.config.GatewayConfig.Gcs(BUCKET, "p", gcs.endpoint(), "none"));
             Checksums checksums = Checksums.of(file);
-            String uri = store.put("a/b.tar.gz", file, checksums, Map.of());
+            String uri = store.put("a/b.tar.gz", ObjectContent.ofFile(file, checksums), Map.of());
             assertEquals("gs://" + BUCKET + "/a/b.tar.gz", uri);
-            assertEquals(uri, store.put("a/b.tar.gz", file, checksums, Map.of()), "a retry after a crash");
+            assertEquals(uri, store.put("a/b.tar.gz", ObjectContent.ofFile(file, checksums), Map.of()), "a retry after a crash");
             Path other = Files.write(work.resolve("other.bin"), new byte[] {9, 9});
             org.junit.jupiter.api.Assertions.assertThrows(PermanentDeliveryException.class,
-                    () -> store.put("a/b.tar.gz", other, Checksums.of(other), Map.of()));
+                    () -> store.put("a/b.tar.gz", ObjectContent.ofFile(other, Checksums.of(other)), Map.of()));
             assertEquals(1, gcs.objects().size());
             assertEquals(4, gcs.objects().get("a/b.tar.gz").content().length, "never overwritten");
+        }
+    }
+
+    @Test
+    void anUploadWhoseBytesAreNotThePackagedOnesIsAbandonedNotFinished() throws Exception {
+        Path staged = Files.write(work.resolve("a.dcm"), new byte[] {1, 2, 3});
+        List<StudyArchive.Member> members = List.of(new StudyArchive.Member("1.2/a.dcm", staged));
+        Checksums packaged = StudyArchive.checksums(members, 1);
+        Files.write(staged, new byte[] {1, 2, 4});
+        try (FakeGcs gcs = new FakeGcs(BUCKET)) {
+            GcsStore store = GcsStore.fromConfig(new dev.dicomgateway.config.GatewayConfig.Gcs(BUCKET, "p", gcs.endpoint(), "none"));
+            org.junit.jupiter.api.Assertions.assertThrows(ContentChangedException.class,
+                    () -> store.put("a/b.tar.gz", ObjectContent.ofArchive("archive", members, 1, packaged), Map.of()));
+            assertEquals(0, gcs.objects().size(), "the resumable upload was never finished");
+            assertEquals(0, gcs.refusedForChecksum(), "not even sent for the service to refuse");
+            Checksums again = StudyArchive.checksums(members, 1);
+            store.put("a/b.tar.gz", ObjectContent.ofArchive("archive", members, 1, again), Map.of());
+            assertEquals(again, Checksums.of(Files.write(work.resolve("stored.tar.gz"), gcs.objects().get("a/b.tar.gz").content())),
+                    "packaged again, the object holds the bytes of now");
         }
     }
 

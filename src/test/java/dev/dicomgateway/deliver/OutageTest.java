@@ -52,7 +52,7 @@ class OutageTest {
         }
 
         @Override
-        public String put(String name, Path file, Checksums checksums, Map<String, String> metadata) throws DeliveryException {
+        public String put(String name, ObjectContent content, Map<String, String> metadata) throws DeliveryException {
             calls.incrementAndGet();
             if (failuresLeft.getAndDecrement() > 0) {
                 if (kind.get().equals("permanent")) {
@@ -60,7 +60,7 @@ class OutageTest {
                 }
                 throw new TransientDeliveryException("503 Service Unavailable", null);
             }
-            return real.put(name, file, checksums, metadata);
+            return real.put(name, content, metadata);
         }
     }
 

@@ -32,8 +32,8 @@ class RealGoogleCloudTest {
         Path file = Files.writeString(dir.resolve("probe.txt"), "dicom-gateway real-cloud test " + System.nanoTime());
         Checksums checksums = Checksums.of(file);
         String name = "dicom-gateway-test/" + System.currentTimeMillis() + ".txt";
-        String uri = store.put(name, file, checksums, Map.of("content-type", "text/plain"));
+        String uri = store.put(name, ObjectContent.ofFile(file, checksums), Map.of("content-type", "text/plain"));
         assertEquals("gs://" + bucket + "/" + name, uri);
-        assertEquals(uri, store.put(name, file, checksums, Map.of("content-type", "text/plain")), "idempotent retry");
+        assertEquals(uri, store.put(name, ObjectContent.ofFile(file, checksums), Map.of("content-type", "text/plain")), "idempotent retry");
     }
 }

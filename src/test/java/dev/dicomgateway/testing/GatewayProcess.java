@@ -91,6 +91,7 @@ public final class GatewayProcess implements AutoCloseable {
         builder.environment().put("DICOM_GATEWAY_HTTP_PORT", "0");
         builder.environment().put("DICOM_GATEWAY_SPOOL_DIR", spool.toString());
         builder.environment().put("DICOM_GATEWAY_SPOOL_MINFREEBYTES", "0");
+        builder.environment().put("DICOM_GATEWAY_SPOOL_RESERVEBYTES", "1MiB"); // real, but not 64 MiB per test
         builder.environment().put("DICOM_GATEWAY_DEIDENTIFY_SECRETFILE", spool.resolve("private/deidentify.key").toString());
         builder.environment().put("DICOM_GATEWAY_DESTINATION_LOCAL_DIR", TestGateway.bucketOf(spool).toString());
         builder.environment().put("DICOM_GATEWAY_METADATA_LOCAL_DIR", TestGateway.metadataOf(spool).toString());

@@ -60,6 +60,7 @@ public final class TestGateway {
                 "DICOM_GATEWAY_HTTP_PORT", "0",
                 "DICOM_GATEWAY_SPOOL_DIR", spool.toString(),
                 "DICOM_GATEWAY_SPOOL_MINFREEBYTES", "0",
+                "DICOM_GATEWAY_SPOOL_RESERVEBYTES", "1MiB", // a real reserve, but not 64 MiB written per test
                 "DICOM_GATEWAY_DEIDENTIFY_SECRETFILE", spool.resolve("private").resolve("deidentify.key").toString(),
                 "DICOM_GATEWAY_DESTINATION_LOCAL_DIR", bucketOf(spool).toString(),
                 "DICOM_GATEWAY_METADATA_LOCAL_DIR", metadataOf(spool).toString()));

@@ -8,7 +8,10 @@ public final class Status {
     public static final int SUCCESS = 0x0000;
     /** Refused: SOP Class not supported — the C-STORE's SOP class is not the one negotiated on its presentation context. */
     public static final int SOP_CLASS_NOT_SUPPORTED = 0x0122;
-    /** Refused: Out of Resources — the spool's disk is below spool.minFreeBytes or full. */
+    /**
+     * Refused: Out of Resources — the spool's disk is below spool.minFreeBytes, full (ENOSPC while writing the
+     * instance, then until delivery has freed space), or holds spool.maxBytes of undelivered data.
+     */
     public static final int OUT_OF_RESOURCES = 0xA700;
     /** Error: Data Set does not match SOP Class — the data set's SOP Class UID differs from the command's. */
     public static final int DATA_SET_DOES_NOT_MATCH_SOP_CLASS = 0xA900;
@@ -22,7 +25,7 @@ public final class Status {
     public static final int SOP_INSTANCE_UID_MISMATCH = 0xC003;
     /** Error: Cannot understand — the data set has no PatientID and deidentify.requirePatientId is set. */
     public static final int MISSING_PATIENT_ID = 0xC004;
-    /** Failure: Processing failure — the instance could not be staged (I/O error). */
+    /** Failure: Processing failure — the instance could not be staged (an I/O error other than a full disk, or a bug). */
     public static final int PROCESSING_FAILURE = 0x0110;
 
     private Status() {
