@@ -44,7 +44,7 @@ class DeliveryReserveTest {
             Path spool = fs.root().resolve("spool");
             try (Gateway gateway = TestGateway.start(spool, "DICOM_GATEWAY_DESTINATION_TYPE", "gcs",
                     "DICOM_GATEWAY_DESTINATION_GCS_BUCKET", BUCKET, "DICOM_GATEWAY_DESTINATION_GCS_ENDPOINT", gcs.endpoint(),
-                    "DICOM_GATEWAY_DESTINATION_GCS_PROJECT", "p", "DICOM_GATEWAY_METADATA_LOCAL_DIR", metadata.toString(),
+                    "DICOM_GATEWAY_DESTINATION_GCS_PROJECT", "test-project", "DICOM_GATEWAY_METADATA_LOCAL_DIR", metadata.toString(),
                     "DICOM_GATEWAY_SPOOL_MINFREEBYTES", "1MiB", "DICOM_GATEWAY_SPOOL_RESERVEBYTES", "2MiB",
                     "DICOM_GATEWAY_STUDY_STABLEAFTER", "1s", "DICOM_GATEWAY_RETRY_INITIALDELAY", "200ms",
                     "DICOM_GATEWAY_RETRY_MAXDELAY", "1s")) {

@@ -53,7 +53,7 @@ class FullDiskRecoveryTest {
             gcs.failNext.set(Integer.MAX_VALUE); // Cloud Storage is down: nothing leaves the spool
             try (GatewayProcess gateway = GatewayProcess.start(fs.root().resolve("spool"), log,
                     "DICOM_GATEWAY_DESTINATION_TYPE", "gcs", "DICOM_GATEWAY_DESTINATION_GCS_BUCKET", BUCKET,
-                    "DICOM_GATEWAY_DESTINATION_GCS_ENDPOINT", gcs.endpoint(), "DICOM_GATEWAY_DESTINATION_GCS_PROJECT", "p",
+                    "DICOM_GATEWAY_DESTINATION_GCS_ENDPOINT", gcs.endpoint(), "DICOM_GATEWAY_DESTINATION_GCS_PROJECT", "test-project",
                     "DICOM_GATEWAY_METADATA_LOCAL_DIR", metadata.toString(),
                     "DICOM_GATEWAY_DESTINATION_LOCAL_DIR", work.resolve("unused-bucket").toString(),
                     "DICOM_GATEWAY_SPOOL_MINFREEBYTES", "1MiB", "DICOM_GATEWAY_SPOOL_RESERVEBYTES", "2MiB",

@@ -136,7 +136,8 @@ class BadInputTest {
                     .filter(p -> !p.startsWith(spool().resolve("private")))
                     .filter(p -> !(p.getParent().equals(spool().resolve("state"))
                             && p.getFileName().toString().startsWith("instances.sqlite")))
-                    .filter(p -> !p.equals(spool().resolve("state/delivery-reserve"))).toList(), "files outside incoming/DEFAULT");
+                    .filter(p -> !p.equals(spool().resolve("state/delivery-reserve")))
+                    .filter(p -> !p.equals(spool().resolve(".lock"))).toList(), "files outside incoming/DEFAULT");
         }
         try (Stream<Path> staged = Files.walk(spool().resolve("incoming/DEFAULT"))) {
             java.util.List<Path> files = staged.filter(Files::isRegularFile).toList();
