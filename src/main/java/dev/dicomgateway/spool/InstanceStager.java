@@ -149,6 +149,7 @@ public final class InstanceStager implements InstanceSink {
             }
         } finally {
             lock.unlock();
+            locks.evictIfUnused(study, tracker::isOpen); // nothing staged (a known resend, a failure): no lock kept
         }
     }
 
