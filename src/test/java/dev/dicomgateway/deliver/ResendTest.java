@@ -152,6 +152,50 @@ class ResendTest {
         assertEquals(2, Delivered.rows(TestGateway.metadataOf(spool)).size());
     }
 
+    /**
+     * Another writer of the index at the moment a study seals (an operator's sqlite3 session, a second gateway
+     * command) held its write lock for longer than SQLite waits: the new batch used to be set aside into failed/ at
+     * once, and after `retry` it was delivered without being recorded, so the next identical resend was delivered a
+     * second time. It must wait, be delivered once the index is free, and its resend be recognised; meanwhile
+     * C-STORE goes on (the stager's lookups never queue behind a write that waits).
+     */
+    @Test
+    void aSealThatMeetsAnotherWriterOfTheIndexIsDeliveredOnceTheIndexIsFreeAndItsResendIsRecognised() throws Exception {
+        Path spool = work.resolve("spool");
+        Path bucket = TestGateway.bucketOf(spool);
+        Path metadata = TestGateway.metadataOf(spool);
+        try (Gateway gateway = TestGateway.start(spool, EndToEndDeliveryTest.FAST)) {
+            try (java.sql.Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:"
+                    + spool.resolve("state/instances.sqlite"));
+                 java.sql.Statement statement = other.createStatement()) {
+                statement.execute("BEGIN IMMEDIATE"); // the other writer holds the index's write lock
+                long locked = System.nanoTime();
+                EndToEndDeliveryTest.send(gateway, corpus, "a1_1.dcm", "a1_2.dcm"); // staging only reads the index
+                Thread.sleep(3000); // study A is complete and its seal waits for the index
+                long sending = System.nanoTime();
+                EndToEndDeliveryTest.send(gateway, corpus, "b_4.dcm");
+                long seconds = (System.nanoTime() - sending) / 1_000_000_000L;
+                assertTrue(seconds < 5, "a C-STORE waited " + seconds + " s behind a seal waiting for the index");
+                long until = locked + 12_000_000_000L; // past SQLite's busy timeout (10 s)
+                while (System.nanoTime() < until) {
+                    assertEquals(List.of(), Delivered.files(spool.resolve("failed"), "manifest.json"),
+                            "a locked index is no reason to give a batch up");
+                    Thread.sleep(200);
+                }
+                assertEquals(List.of(), Delivered.files(bucket, ".tar.gz"), "nothing delivered before it is recorded");
+                statement.execute("ROLLBACK");
+            }
+            Delivered.awaitFiles(bucket, ".tar.gz", 2);
+            Delivered.awaitMetadataRows(metadata, 3);
+            EndToEndDeliveryTest.send(gateway, corpus, "a1_1.dcm", "a1_2.dcm", "b_4.dcm");
+            assertEquals(3.0, duplicates(gateway, "delivered"), gateway.registry().scrape());
+            Thread.sleep(3000); // three times study.stableAfter: a staged resend would have been sealed and delivered
+            assertEquals(2, Delivered.files(bucket, ".tar.gz").size(), "no second object");
+            assertEquals(3, Delivered.rows(metadata).size(), "no second row");
+            assertEquals(List.of(), Delivered.files(spool.resolve("failed"), "manifest.json"));
+        }
+    }
+
     static double duplicates(Gateway gateway, String stage) {
         String prefix = "dicom_gateway_instances_duplicate_total{gateway=\"gw-1\",stage=\"" + stage + "\"} ";
         for (String line : gateway.registry().scrape().split("\n")) {
