@@ -117,9 +117,11 @@ public final class DeliveredInstanceIndex implements AutoCloseable {
                 }
                 throw e;
             }
-        } catch (SQLException e) {
-            throw new IOException("cannot open the delivered-instance index " + file + ": " + e.getMessage()
-                    + " (spool.dir; if the file is damaged, move it aside: re-sent instances are then delivered again)", e);
+        } catch (SQLException e) { // several lines: standard error cuts each at 200 characters
+            throw new IOException("cannot open the delivered-instance index " + file + ":\n  " + e.getMessage()
+                    + "\n  it holds what was sealed and delivered, so that an instance sent again is not delivered twice"
+                    + "\n  if the file is damaged: move it aside (a new one is created; instances sent again are then "
+                    + "delivered again)", e);
         }
     }
 

@@ -20,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.locks.Lock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stages a received instance: de-identifies it, checks its identifiers, syncs the file to disk and renames it to
@@ -30,6 +32,10 @@ import java.util.concurrent.locks.Lock;
  * ({@link DeliveredInstanceIndex}).
  */
 public final class InstanceStager implements InstanceSink {
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceStager.class);
+    /** An index that cannot be read is logged at most this often (every instance not open is refused meanwhile). */
+    private static final java.time.Duration INDEX_REPORT_INTERVAL = java.time.Duration.ofMinutes(1);
+
     private final SpoolLayout layout;
     private final String collection;
     private final DiskSpace diskSpace;
@@ -44,6 +50,7 @@ public final class InstanceStager implements InstanceSink {
     private final Quarantine quarantine;
     private final Counter withoutPatientId;
     private final DeliveredInstanceIndex index;
+    private volatile java.time.Instant indexReportedAt = java.time.Instant.EPOCH;
 
     InstanceStager(SpoolLayout layout, String collection, DiskSpace diskSpace, Deidentifier deidentifier,
                    MeterRegistry registry, Clock clock, StudyCompletionTracker tracker, StudyLocks locks,
@@ -159,11 +166,30 @@ public final class InstanceStager implements InstanceSink {
      * is sealed later as the next version).
      */
     private StoreOutcome alreadyDelivered(StudyKey study, DeidentifiedInstance prepared) throws IOException {
-        var known = index.find(study.collection(), prepared.sopInstanceUid());
+        java.util.Optional<DeliveredInstanceIndex.Entry> known;
+        try {
+            known = index.find(study.collection(), prepared.sopInstanceUid());
+        } catch (DeliveredInstanceIndex.UnavailableException e) { // refused: staging it could deliver a resend twice
+            reportUnreadableIndex(e);
+            return StoreOutcome.refused(Status.PROCESSING_FAILURE, "staging_failed",
+                    "delivered-instance index unreadable (see the gateway log)");
+        }
         if (known.isEmpty() || !known.get().digest().equals(InstanceDigest.of(prepared.file()))) {
             return null;
         }
         return StoreOutcome.duplicate(known.get().stage().label());
+    }
+
+    /** One line a minute: without it the only trace was the sender's 0x0110 and "cannot write the instance". */
+    private void reportUnreadableIndex(DeliveredInstanceIndex.UnavailableException e) {
+        java.time.Instant now = clock.instant();
+        if (indexReportedAt.plus(INDEX_REPORT_INTERVAL).isAfter(now)) {
+            return;
+        }
+        indexReportedAt = now;
+        LOG.error("{}; instances not already open in {} are refused (0x0110) until it can be read (spool.dir; if the "
+                + "file is damaged: stop the gateway and move it aside; instances sent again are then delivered again)",
+                FatalErrors.describe(e), layout.incoming());
     }
 
     private StoreOutcome quarantine(DeidentifiedInstance prepared, String reason) throws IOException {
