@@ -188,7 +188,7 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-zA-Z]+)}");
     private static final java.util.Set<String> PLACEHOLDERS = java.util.Set.of("collection", "entity", "item",
-            "studyDate", "part", "study", "series", "sop");
+            "studyDate", "part", "study", "series", "sop", "version");
 
     private static Gcs gcs(ConfigValues values) throws ConfigException {
         String endpoint = values.string("destination.gcs.endpoint");

@@ -196,6 +196,49 @@ class ResendTest {
         }
     }
 
+    /**
+     * In the instances layout every instance is its own object, named by destination.instanceTemplate from its UIDs:
+     * a changed instance's second version had the first one's name, the store refused to overwrite it (a permanent
+     * conflict), and the batch went to failed/ for good; `retry` met the same conflict, and the index held it as
+     * sealed, so its resend was acknowledged and never delivered. The second version is an object of its own.
+     */
+    @Test
+    void inTheInstancesLayoutAChangedInstanceIsAnObjectBesideItsFirstVersion() throws Exception {
+        Path spool = work.resolve("spool");
+        Path bucket = TestGateway.bucketOf(spool);
+        Path metadata = TestGateway.metadataOf(spool);
+        List<String> settings = new java.util.ArrayList<>(List.of(EndToEndDeliveryTest.FAST));
+        settings.addAll(List.of("DICOM_GATEWAY_DESTINATION_LAYOUT", "instances"));
+        Path changed = work.resolve("a1_2-changed.dcm");
+        Files.copy(corpus.resolve("a1_2.dcm"), changed);
+        Dcmtk.Result modify = Dcmtk.run(List.of("dcmodify", "-nb", "-m", "(0020,0013)=99", changed.toString()));
+        assertEquals(0, modify.exitCode(), modify.output());
+        try (Gateway gateway = TestGateway.start(spool, settings.toArray(String[]::new))) {
+            EndToEndDeliveryTest.send(gateway, corpus, "a1_1.dcm", "a1_2.dcm");
+            Delivered.awaitMetadataRows(metadata, 2);
+            List<Path> first = Delivered.files(bucket, ".dcm");
+            assertEquals(2, first.size(), first.toString());
+            Map<Path, byte[]> firstBytes = new java.util.HashMap<>();
+            for (Path object : first) {
+                firstBytes.put(object, Files.readAllBytes(object));
+            }
+            Dcmtk.StoreReport report = Dcmtk.storescu(gateway.dicomPort(), TestGateway.AE_TITLE, "-xe", List.of(changed));
+            assertEquals(List.of(changed), report.stored(), report.result().output());
+            Delivered.awaitMetadataRows(metadata, 3);
+            assertEquals(List.of(), Delivered.files(spool.resolve("failed"), "manifest.json"), "no conflict");
+            List<Path> objects = Delivered.files(bucket, ".dcm");
+            assertEquals(3, objects.size(), objects.toString());
+            for (Path object : first) {
+                assertTrue(java.util.Arrays.equals(firstBytes.get(object), Files.readAllBytes(object)), "v1 untouched");
+            }
+            Path second = objects.stream().filter(o -> !first.contains(o)).findFirst().orElseThrow();
+            assertTrue(second.getFileName().toString().endsWith("_v2.dcm"), second.toString());
+            JsonNode row = Delivered.rows(metadata).stream().filter(r -> r.get("instance_version").asInt() == 2)
+                    .findFirst().orElseThrow();
+            assertTrue(row.get("object_uri").asText().endsWith(bucket.relativize(second).toString()), row.toString());
+        }
+    }
+
     static double duplicates(Gateway gateway, String stage) {
         String prefix = "dicom_gateway_instances_duplicate_total{gateway=\"gw-1\",stage=\"" + stage + "\"} ";
         for (String line : gateway.registry().scrape().split("\n")) {
