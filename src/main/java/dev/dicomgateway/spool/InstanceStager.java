@@ -126,12 +126,13 @@ public final class InstanceStager implements InstanceSink {
     private StoreOutcome stage(DeidentifiedInstance prepared) throws IOException {
         String reason = prepared.quarantineReason();
         DurableFiles.syncFile(prepared.file());
-        if (reason != null) {
-            return quarantine(prepared, reason);
-        }
         Path target = layout.instancePath(collection, prepared.entity(), prepared.item(), prepared.seriesInstanceUid(),
                 prepared.sopInstanceUid());
         StudyKey study = StudyKey.of(layout.incoming(), target.getParent().getParent());
+        if (reason != null) { // the same content released by a reviewer and sealed already needs no second review
+            StoreOutcome known = alreadyDelivered(study, prepared);
+            return known != null ? known : quarantine(prepared, reason);
+        }
         long size = Files.size(prepared.file());
         Lock lock = locks.share(study); // the study cannot be sealed half-way through this
         try {
