@@ -203,6 +203,9 @@ public final class StudySealer {
     /** Records {@code sealed} in the index and writes its manifest; false when nothing was left to deliver. */
     private boolean completeSeal(Path batchDirectory, Unrecorded sealed) throws IOException {
         BatchManifest manifest = sealed.manifest();
+        if (Files.exists(batchDirectory.resolve(BatchManifest.FILE_NAME))) {
+            return false; // completed meanwhile by another process's start-up recovery (`import`); delivery has it
+        }
         if (!recordInIndex(batchDirectory, manifest)) {
             if (sealed.recovered()) {
                 LOG.info("batch {} interrupted by a stop held only instances already delivered; removed",
