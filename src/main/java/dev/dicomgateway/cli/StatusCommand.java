@@ -34,7 +34,14 @@ public final class StatusCommand implements Callable<Integer> {
         GatewayConfig settings = config.load();
         SpoolLayout layout = new SpoolLayout(settings.spool().dir());
         SpoolInventory inventory = SpoolInventory.of(layout, Instant.now());
-        DeliveredInstanceIndex.Totals totals = DeliveredInstanceIndex.totals(layout.instanceIndex());
+        DeliveredInstanceIndex.Totals totals = null;
+        String indexProblem = null;
+        try {
+            totals = DeliveredInstanceIndex.totals(layout.instanceIndex());
+        } catch (DeliveredInstanceIndex.UnavailableException e) { // the rest of the status is what an operator needs now
+            indexProblem = e.getMessage() + " (if the file is damaged: stop the gateway and move it aside; instances "
+                    + "sent again are then delivered again)";
+        }
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("spool", layout.root().toString());
@@ -46,9 +53,13 @@ public final class StatusCommand implements Callable<Integer> {
             out.put("quarantined_instances", inventory.quarantinedInstances());
             out.put("quarantined_by_reason", inventory.quarantinedByReason());
             out.put("oldest_undelivered_seconds", inventory.oldestUndelivered().toSeconds());
-            out.put("delivered_instances", totals.delivered());
-            out.put("sealed_instances_undelivered", totals.sealed());
-            out.put("instances_with_later_versions", totals.laterVersions());
+            if (totals != null) {
+                out.put("delivered_instances", totals.delivered());
+                out.put("sealed_instances_undelivered", totals.sealed());
+                out.put("instances_with_later_versions", totals.laterVersions());
+            } else {
+                out.put("instance_index_error", indexProblem);
+            }
             out.put("bigquery_loads_in_progress", BigQueryMetadataStore.loadsInProgress(layout.root()));
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
             return 0;
@@ -58,8 +69,12 @@ public final class StatusCommand implements Callable<Integer> {
         System.out.println("batches                   " + (inventory.batchesByState().isEmpty() ? "none" : ""));
         inventory.batchesByState().forEach((state, count) -> System.out.printf("  %-24s%d%n", state, count));
         System.out.println("oldest undelivered        " + inventory.oldestUndelivered().toSeconds() + " s");
-        System.out.println("delivered instances       " + totals.delivered() + " (" + totals.laterVersions()
-                + " at version 2 or later: changed and sent again; " + totals.sealed() + " more sealed, not yet delivered)");
+        if (totals != null) {
+            System.out.println("delivered instances       " + totals.delivered() + " (" + totals.laterVersions()
+                    + " at version 2 or later: changed and sent again; " + totals.sealed() + " more sealed, not yet delivered)");
+        } else {
+            System.out.println("delivered instances       unknown: " + indexProblem);
+        }
         List<String> loads = BigQueryMetadataStore.loadsInProgress(layout.root());
         if (!loads.isEmpty()) {
             System.out.println("BigQuery load jobs in progress (look them up in BigQuery's job history by id)");

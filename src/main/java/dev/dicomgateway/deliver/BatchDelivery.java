@@ -101,7 +101,7 @@ final class BatchDelivery {
                 String study = config.deidentify().enabled()
                         ? MetadataRows.firstValue(files.resolve(instance.file()), "0020000D") : null;
                 values.put("study", study == null ? manifest.item : study);
-                String name = instanceNames.render(values);
+                String name = instanceNames.renderInstance(values, instance.deliveredVersion());
                 objects.add(new BatchManifest.StoredObject(name, FILES + "/" + instance.file(), checksums.size(),
                         checksums.crc32c(), checksums.md5(), null));
             }
@@ -178,6 +178,7 @@ final class BatchDelivery {
         values.put("item", manifest.item);
         values.put("studyDate", studyDate);
         values.put("part", ObjectNameTemplate.partSuffix(manifest.part));
+        values.put("version", "");
         if (instance != null) {
             values.put("series", instance.series());
             values.put("sop", instance.sop());

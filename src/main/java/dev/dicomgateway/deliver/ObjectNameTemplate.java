@@ -11,9 +11,9 @@ import java.util.stream.Collectors;
 
 /**
  * Object names from destination.objectTemplate (a study archive: {collection} {entity} {item} {studyDate} {part})
- * and destination.instanceTemplate (one instance: those and {study} {series} {sop}). Shared by every object store,
- * so a bucket and a local directory are laid out alike. A template is checked when the configuration is loaded, by
- * rendering it with sample values of its kind: whatever passes names every batch apart and is a valid name in a
+ * and destination.instanceTemplate (one instance: those and {study} {series} {sop} {version}). Shared by every object
+ * store, so a bucket and a local directory are laid out alike. A template is checked when the configuration is loaded,
+ * by rendering it with sample values of its kind: whatever passes names every batch apart and is a valid name in a
  * bucket and on a local file system, so delivery never meets a template it cannot render.
  */
 public final class ObjectNameTemplate {
@@ -30,7 +30,8 @@ public final class ObjectNameTemplate {
         ARCHIVE(List.of("collection", "entity", "item", "studyDate", "part"), List.of("item", "part"),
                 "a study archive's name"),
         /** destination.instanceTemplate: one object per instance. */
-        INSTANCE(List.of("collection", "entity", "item", "studyDate", "part", "study", "series", "sop"), List.of("sop"),
+        INSTANCE(List.of("collection", "entity", "item", "studyDate", "part", "study", "series", "sop", "version"),
+                List.of("sop"),
                 "an instance's name");
 
         private final List<String> placeholders;
@@ -59,6 +60,7 @@ public final class ObjectNameTemplate {
             values.put("study", SAMPLE_UID);
             values.put("series", SAMPLE_UID);
             values.put("sop", SAMPLE_UID);
+            values.put("version", versionSuffix(part)); // part 2's sample is also a second version
             values.keySet().retainAll(Set.copyOf(placeholders));
             return values;
         }
@@ -111,6 +113,32 @@ public final class ObjectNameTemplate {
     /** {@code part} 1 renders as "", later parts as "_p2", "_p3" (sendit compatible for the first batch). */
     public static String partSuffix(int part) {
         return part <= 1 ? "" : "_p" + part;
+    }
+
+    /** {@code version} 1 renders as "", later versions of an instance as "_v2", "_v3" ... */
+    public static String versionSuffix(int version) {
+        return version <= 1 ? "" : "_v" + version;
+    }
+
+    /**
+     * The name of one instance's object: a second or later version must not take the first one's name (a store never
+     * overwrites an object), so a template without {version} gets the suffix before the extension its text ends with
+     * (".dcm" of "{sop}.dcm"; the dots of a UID are no extension), or at the end.
+     */
+    public String renderInstance(Map<String, String> values, int version) {
+        Map<String, String> withVersion = new java.util.HashMap<>(values);
+        withVersion.put("version", versionSuffix(version));
+        String name = render(withVersion);
+        if (template.contains("{version}") || version <= 1) {
+            return name;
+        }
+        String tail = template.substring(template.lastIndexOf('}') + 1); // literal text after the last placeholder
+        int dot = tail.lastIndexOf('.');
+        if (dot < 0 || tail.indexOf('/', dot) >= 0) {
+            return name + versionSuffix(version);
+        }
+        int extension = name.length() - (tail.length() - dot);
+        return name.substring(0, extension) + versionSuffix(version) + name.substring(extension);
     }
 
     public String render(Map<String, String> values) {

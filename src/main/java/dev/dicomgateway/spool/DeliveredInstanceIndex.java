@@ -17,8 +17,9 @@ import java.util.Optional;
  * its data set, its version, the batch that holds it and whether that batch was delivered — so an instance sent again
  * with the same content is acknowledged and not delivered twice, and a changed one is delivered as the next version.
  * An embedded SQLite database ({@code state/instances.sqlite}, WAL, synchronous FULL: a commit is on disk when it
- * returns); lookups are one primary-key probe, start-up reads nothing from it. One connection, used under this
- * object's monitor: statements take microseconds, so the stager's lookups do not queue behind each other for long.
+ * returns); lookups are one primary-key probe, start-up reads nothing from it. Two connections: the stager's lookups
+ * read on their own (WAL lets them read while a write waits for another process's lock), seals and deliveries write
+ * on the other, each under its own monitor.
  */
 public final class DeliveredInstanceIndex implements AutoCloseable {
     /** Where a known instance is: sealed into a batch not yet delivered, or delivered. */
@@ -42,15 +43,40 @@ public final class DeliveredInstanceIndex implements AutoCloseable {
     public record Totals(long delivered, long sealed, long laterVersions) {
     }
 
+    /**
+     * The index cannot be read or written now (locked by another process beyond the busy timeout, a full disk, an I/O
+     * error, a damaged file): nothing was recorded, and the same step may be tried again later.
+     */
+    public static final class UnavailableException extends IOException {
+        UnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** One unit of work inside a transaction. */
+    private interface Work {
+        void run() throws SQLException;
+    }
+
+    private static final String FIND = "SELECT digest, version, batch, stage FROM instances WHERE collection = ? AND sop = ?";
+
+    private final Path file;
+    /** Writes (seals, deliveries), under this object's monitor. */
     private final Connection connection;
+    /** The stager's lookups, under {@link #reading}: never behind a write waiting for another process. */
+    private final Connection reader;
+    private final Object reading = new Object();
     private final PreparedStatement find;
+    private final PreparedStatement findForWrite;
     private final PreparedStatement upsert;
     private final PreparedStatement markDelivered;
 
-    private DeliveredInstanceIndex(Connection connection) throws SQLException {
+    private DeliveredInstanceIndex(Path file, Connection connection, Connection reader) throws SQLException {
+        this.file = file;
         this.connection = connection;
-        this.find = connection.prepareStatement(
-                "SELECT digest, version, batch, stage FROM instances WHERE collection = ? AND sop = ?");
+        this.reader = reader;
+        this.find = reader.prepareStatement(FIND);
+        this.findForWrite = connection.prepareStatement(FIND);
         this.upsert = connection.prepareStatement("INSERT INTO instances (collection, sop, digest, version, batch, stage, "
                 + "updated) VALUES (?, ?, ?, ?, ?, 'sealed', ?) ON CONFLICT (collection, sop) DO UPDATE SET "
                 + "digest = excluded.digest, version = excluded.version, batch = excluded.batch, stage = 'sealed', "
@@ -68,35 +94,45 @@ public final class DeliveredInstanceIndex implements AutoCloseable {
                 DurableFiles.syncDirectory(file.getParent());
             }
             Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("PRAGMA journal_mode = WAL");
-                statement.execute("PRAGMA synchronous = FULL");
-                statement.execute("PRAGMA busy_timeout = 10000");
-                statement.execute("CREATE TABLE IF NOT EXISTS instances (collection TEXT NOT NULL, sop TEXT NOT NULL, "
-                        + "digest TEXT NOT NULL, version INTEGER NOT NULL, batch TEXT NOT NULL, stage TEXT NOT NULL, "
-                        + "object TEXT, updated TEXT NOT NULL, PRIMARY KEY (collection, sop)) WITHOUT ROWID");
+            Connection reader = null;
+            try {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("PRAGMA journal_mode = WAL");
+                    statement.execute("PRAGMA synchronous = FULL");
+                    statement.execute("PRAGMA busy_timeout = 10000");
+                    statement.execute("CREATE TABLE IF NOT EXISTS instances (collection TEXT NOT NULL, sop TEXT NOT NULL, "
+                            + "digest TEXT NOT NULL, version INTEGER NOT NULL, batch TEXT NOT NULL, stage TEXT NOT NULL, "
+                            + "object TEXT, updated TEXT NOT NULL, PRIMARY KEY (collection, sop)) WITHOUT ROWID");
+                }
+                reader = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+                try (Statement statement = reader.createStatement()) {
+                    statement.execute("PRAGMA busy_timeout = 10000");
+                    statement.execute("PRAGMA query_only = 1");
+                }
+                return new DeliveredInstanceIndex(file, connection, reader);
+            } catch (SQLException | RuntimeException e) {
+                connection.close();
+                if (reader != null) {
+                    reader.close();
+                }
+                throw e;
             }
-            return new DeliveredInstanceIndex(connection);
-        } catch (SQLException e) {
-            throw new IOException("cannot open the delivered-instance index " + file + ": " + e.getMessage()
-                    + " (spool.dir; if the file is damaged, move it aside: re-sent instances are then delivered again)", e);
+        } catch (SQLException e) { // several lines: standard error cuts each at 200 characters
+            throw new IOException("cannot open the delivered-instance index " + file + ":\n  " + e.getMessage()
+                    + "\n  it holds what was sealed and delivered, so that an instance sent again is not delivered twice"
+                    + "\n  if the file is damaged: move it aside (a new one is created; instances sent again are then "
+                    + "delivered again)", e);
         }
     }
 
     /** What is known of {@code sop} in {@code collection}, if it was ever sealed. */
-    public synchronized Optional<Entry> find(String collection, String sop) throws IOException {
-        try {
-            find.setString(1, collection);
-            find.setString(2, sop);
-            try (ResultSet row = find.executeQuery()) {
-                if (!row.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new Entry(row.getString(1), row.getInt(2), row.getString(3),
-                        Stage.valueOf(row.getString(4).toUpperCase(java.util.Locale.ROOT))));
+    public Optional<Entry> find(String collection, String sop) throws IOException {
+        synchronized (reading) {
+            try {
+                return find(find, collection, sop);
+            } catch (SQLException | IllegalArgumentException e) { // a stage that is neither: a planted or damaged row
+                throw failure("read", file, e);
             }
-        } catch (SQLException e) {
-            throw failure("read", e);
         }
     }
 
@@ -109,8 +145,7 @@ public final class DeliveredInstanceIndex implements AutoCloseable {
             throws IOException {
         int[] versions = new int[instances.size()];
         try {
-            connection.setAutoCommit(false);
-            try {
+            inTransaction(() -> {
                 for (int i = 0; i < instances.size(); i++) {
                     Sealing instance = instances.get(i);
                     Optional<Entry> known = findInTransaction(collection, instance.sop());
@@ -129,20 +164,43 @@ public final class DeliveredInstanceIndex implements AutoCloseable {
                         upsert.executeUpdate();
                     }
                 }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+            });
         } catch (SQLException e) {
-            throw failure("record a seal in", e);
+            throw failure("record a seal in", file, e);
         }
         return versions;
     }
 
+    /**
+     * Runs {@code work} in one transaction that takes the write lock first (BEGIN IMMEDIATE), so another writer makes
+     * it wait up to the busy timeout instead of failing at once, as a read that is upgraded to a write does. On
+     * failure it rolls back; the failure thrown is the first one (SQLite rolls back by itself after a full disk or an
+     * I/O error, and the rollback's own complaint must not hide why).
+     */
+    private void inTransaction(Work work) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("BEGIN IMMEDIATE");
+        }
+        try {
+            work.run();
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("COMMIT");
+            }
+        } catch (SQLException | RuntimeException e) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("ROLLBACK");
+            } catch (SQLException alreadyRolledBack) {
+                e.addSuppressed(alreadyRolledBack);
+            }
+            throw e;
+        }
+    }
+
     private Optional<Entry> findInTransaction(String collection, String sop) throws SQLException {
+        return find(findForWrite, collection, sop);
+    }
+
+    private static Optional<Entry> find(PreparedStatement find, String collection, String sop) throws SQLException {
         find.setString(1, collection);
         find.setString(2, sop);
         try (ResultSet row = find.executeQuery()) {
@@ -162,8 +220,7 @@ public final class DeliveredInstanceIndex implements AutoCloseable {
     public synchronized void delivered(String collection, String batch, Collection<Delivery> instances, Instant now)
             throws IOException {
         try {
-            connection.setAutoCommit(false);
-            try {
+            inTransaction(() -> {
                 for (Delivery instance : instances) {
                     markDelivered.setString(1, instance.object());
                     markDelivered.setString(2, now.toString());
@@ -172,15 +229,9 @@ public final class DeliveredInstanceIndex implements AutoCloseable {
                     markDelivered.setString(5, batch);
                     markDelivered.executeUpdate();
                 }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+            });
         } catch (SQLException e) {
-            throw failure("record a delivery in", e);
+            throw failure("record a delivery in", file, e);
         }
     }
 
@@ -199,7 +250,7 @@ public final class DeliveredInstanceIndex implements AutoCloseable {
                 readOnly.toProperties())) {
             return totals(connection);
         } catch (SQLException e) {
-            throw failure("count", e);
+            throw failure("count", file, e);
         }
     }
 
@@ -212,16 +263,21 @@ public final class DeliveredInstanceIndex implements AutoCloseable {
         }
     }
 
-    private static IOException failure(String doing, SQLException e) {
-        return new IOException("cannot " + doing + " the delivered-instance index: " + e.getMessage(), e);
+    private static UnavailableException failure(String doing, Path file, Exception e) {
+        return new UnavailableException("cannot " + doing + " the delivered-instance index " + file + ": "
+                + e.getMessage(), e);
     }
 
     @Override
     public synchronized void close() {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            // closing at shutdown: every commit is already on disk
+        synchronized (reading) {
+            for (Connection open : new Connection[] {reader, connection}) {
+                try {
+                    open.close();
+                } catch (SQLException e) {
+                    // closing at shutdown: every commit is already on disk
+                }
+            }
         }
     }
 }

@@ -20,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.locks.Lock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stages a received instance: de-identifies it, checks its identifiers, syncs the file to disk and renames it to
@@ -30,6 +32,10 @@ import java.util.concurrent.locks.Lock;
  * ({@link DeliveredInstanceIndex}).
  */
 public final class InstanceStager implements InstanceSink {
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceStager.class);
+    /** An index that cannot be read is logged at most this often (every instance not open is refused meanwhile). */
+    private static final java.time.Duration INDEX_REPORT_INTERVAL = java.time.Duration.ofMinutes(1);
+
     private final SpoolLayout layout;
     private final String collection;
     private final DiskSpace diskSpace;
@@ -45,6 +51,7 @@ public final class InstanceStager implements InstanceSink {
     private final Quarantine quarantine;
     private final Counter withoutPatientId;
     private final DeliveredInstanceIndex index;
+    private volatile java.time.Instant indexReportedAt = java.time.Instant.EPOCH;
 
     InstanceStager(SpoolLayout layout, String collection, DiskSpace diskSpace, DeliveryReserve reserve,
                    Deidentifier deidentifier, MeterRegistry registry, Clock clock, StudyCompletionTracker tracker,
@@ -131,12 +138,13 @@ public final class InstanceStager implements InstanceSink {
     private StoreOutcome stage(DeidentifiedInstance prepared) throws IOException {
         String reason = prepared.quarantineReason();
         DurableFiles.syncFile(prepared.file());
-        if (reason != null) {
-            return quarantine(prepared, reason);
-        }
         Path target = layout.instancePath(collection, prepared.entity(), prepared.item(), prepared.seriesInstanceUid(),
                 prepared.sopInstanceUid());
         StudyKey study = StudyKey.of(layout.incoming(), target.getParent().getParent());
+        if (reason != null) { // the same content released by a reviewer and sealed already needs no second review
+            StoreOutcome known = alreadyDelivered(study, prepared);
+            return known != null ? known : quarantine(prepared, reason);
+        }
         long size = Files.size(prepared.file());
         Lock lock = locks.share(study); // the study cannot be sealed half-way through this
         try {
@@ -161,6 +169,7 @@ public final class InstanceStager implements InstanceSink {
             }
         } finally {
             lock.unlock();
+            locks.evictIfUnused(study, tracker::isOpen); // nothing staged (a known resend, a failure): no lock kept
         }
     }
 
@@ -170,11 +179,30 @@ public final class InstanceStager implements InstanceSink {
      * is sealed later as the next version).
      */
     private StoreOutcome alreadyDelivered(StudyKey study, DeidentifiedInstance prepared) throws IOException {
-        var known = index.find(study.collection(), prepared.sopInstanceUid());
+        java.util.Optional<DeliveredInstanceIndex.Entry> known;
+        try {
+            known = index.find(study.collection(), prepared.sopInstanceUid());
+        } catch (DeliveredInstanceIndex.UnavailableException e) { // refused: staging it could deliver a resend twice
+            reportUnreadableIndex(e);
+            return StoreOutcome.refused(Status.PROCESSING_FAILURE, "staging_failed",
+                    "delivered-instance index unreadable (see the gateway log)");
+        }
         if (known.isEmpty() || !known.get().digest().equals(InstanceDigest.of(prepared.file()))) {
             return null;
         }
         return StoreOutcome.duplicate(known.get().stage().label());
+    }
+
+    /** One line a minute: without it the only trace was the sender's 0x0110 and "cannot write the instance". */
+    private void reportUnreadableIndex(DeliveredInstanceIndex.UnavailableException e) {
+        java.time.Instant now = clock.instant();
+        if (indexReportedAt.plus(INDEX_REPORT_INTERVAL).isAfter(now)) {
+            return;
+        }
+        indexReportedAt = now;
+        LOG.error("{}; instances not already open in {} are refused (0x0110) until it can be read (spool.dir; if the "
+                + "file is damaged: stop the gateway and move it aside; instances sent again are then delivered again)",
+                FatalErrors.describe(e), layout.incoming());
     }
 
     private StoreOutcome quarantine(DeidentifiedInstance prepared, String reason) throws IOException {

@@ -6,7 +6,12 @@ import dev.dicomgateway.dicom.DataSetLimits;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The staging area as one unit: the stager the receive stage writes into, the tracker that knows which studies are
@@ -15,6 +20,7 @@ import java.time.Clock;
  * space only delivery may use.
  */
 public final class Spool implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
     private final SpoolLayout layout;
     private final InstanceStager stager;
     private final StudySealer sealer;
@@ -49,7 +55,14 @@ public final class Spool implements AutoCloseable {
         Quarantine quarantine = new Quarantine(layout, clock);
         quarantine.recount();
         DeliveryReserve reserve = new DeliveryReserve(layout, diskSpace, config.spool().reserveBytes());
+        boolean newIndex = !Files.exists(layout.instanceIndex()) || Files.size(layout.instanceIndex()) == 0;
         DeliveredInstanceIndex index = DeliveredInstanceIndex.open(layout.instanceIndex());
+        if (newIndex && sealedBefore(layout)) {
+            LOG.warn("the delivered-instance index {} is new in a spool that sealed studies before: what was sealed or "
+                    + "delivered earlier is not in it, so an instance of then sent again is delivered once more "
+                    + "(expected at the first start after an upgrade; otherwise the file was lost: with the gateway "
+                    + "stopped, restore it from a backup)", layout.instanceIndex());
+        }
         InstanceStager stager = new InstanceStager(layout, config.collection(), diskSpace, reserve, deidentifier, registry,
                 clock, tracker, locks, usage, config.spool().maxBytes(), limits(config.dicom()), quarantine, index);
         StudySealer sealer = new StudySealer(layout, tracker, locks, clock, usage, registry, index);
@@ -74,6 +87,16 @@ public final class Spool implements AutoCloseable {
         Spool spool = new Spool(layout, stager, sealer, tracker, usage, limits(config.dicom()), quarantine, index, reserve);
         spool.locks = locks;
         return spool;
+    }
+
+    /** Whether any study was ever sealed here: a part counter exists (one look, not a walk). */
+    private static boolean sealedBefore(SpoolLayout layout) throws IOException {
+        if (!Files.isDirectory(layout.partNumbers())) {
+            return false;
+        }
+        try (Stream<Path> counters = Files.list(layout.partNumbers())) {
+            return counters.findAny().isPresent();
+        }
     }
 
     /** The limits every instance is checked against before it is parsed (the dicom.max* keys). */

@@ -56,6 +56,11 @@ public final class StudyCompletionTracker {
         return times != null && times.lastArrival().plus(stableAfter).isAfter(now);
     }
 
+    /** Whether {@code study} has instances staged and not yet sealed. */
+    public boolean isOpen(StudyKey study) {
+        return open.containsKey(study);
+    }
+
     public void sealed(StudyKey study) {
         open.remove(study);
     }

@@ -56,6 +56,25 @@ final class StudyLocks {
         locks.remove(study, held);
     }
 
+    /**
+     * Forgets {@code study}'s lock when no one holds it and the study is not open (a stager that staged nothing — a
+     * resend already sealed or delivered, a failure — created it): otherwise every re-pushed study would leave one
+     * behind for good. A stager waiting for it then takes the study's new lock, as after a seal.
+     */
+    void evictIfUnused(StudyKey study, java.util.function.Predicate<StudyKey> open) {
+        ReadWriteLock lock = locks.get(study);
+        if (lock == null || !lock.writeLock().tryLock()) {
+            return; // staged into or sealed right now: whoever holds it evicts it when the study is sealed
+        }
+        try {
+            if (!open.test(study)) {
+                locks.remove(study, lock);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     /** The lock serialising the staging of {@code file}. */
     Lock file(Path file) {
         return files[Math.floorMod(file.hashCode(), STRIPES)];

@@ -50,6 +50,18 @@ public final class StudySealer {
     private record SealRetry(int failures, Instant at) {
     }
 
+    /**
+     * Sealed batches (files moved, no manifest yet) whose instances are still to be recorded in the index, in the
+     * order they were sealed: recorded in that order, so a later version never gets its number before an earlier one.
+     */
+    private final java.util.ArrayDeque<Unrecorded> unrecorded = new java.util.ArrayDeque<>();
+    /** Index failures in a row while recording, and when to try again (1 s, doubling to a minute). */
+    private SealRetry indexRetry = new SealRetry(0, Instant.EPOCH);
+
+    /** A batch waiting for its index record; {@code recovered} when a stop interrupted its seal. */
+    private record Unrecorded(BatchManifest manifest, boolean recovered) {
+    }
+
     StudySealer(SpoolLayout layout, StudyCompletionTracker tracker, StudyLocks locks, Clock clock, SpoolUsage usage,
                 MeterRegistry registry, DeliveredInstanceIndex index) {
         this.registry = registry;
@@ -66,23 +78,20 @@ public final class StudySealer {
     }
 
     /** Seals every study complete now; returns the new batch ids. Honours a rescan request from `import` first. */
-    public List<String> sealCompleteStudies() throws IOException {
+    public synchronized List<String> sealCompleteStudies() throws IOException {
         if (Files.deleteIfExists(layout.rescanRequest())) {
             rebuildFromIncoming();
         }
         Instant now = clock.instant();
-        List<String> batches = new ArrayList<>();
+        List<String> batches = new ArrayList<>(recordSealed(now));
         for (StudyKey study : tracker.complete(now)) {
             SealRetry retry = sealRetries.get(study);
             if (retry != null && retry.at().isAfter(now)) {
                 continue;
             }
             try {
-                String batch = seal(study, now);
+                batches.addAll(seal(study, now));
                 sealRetries.remove(study);
-                if (batch != null) {
-                    batches.add(batch);
-                }
             } catch (Throwable e) { // one study's trouble never stops the sealing of the others
                 FatalErrors.rethrowIfFatal(e);
                 Duration delay = sealRetryDelay(study, now);
@@ -107,23 +116,24 @@ public final class StudySealer {
     /**
      * Seals {@code study} if it is still complete at {@code now} once its exclusive lock is held (an instance that
      * arrived since the tracker was asked keeps it open). The study is forgotten only after its files moved; a move
-     * that fails leaves it open and in incoming/, to be sealed at a later attempt.
+     * that fails leaves it open and in incoming/, to be sealed at a later attempt. Returns the batches whose seal
+     * completed (this one, and earlier ones that waited for the index), none when the study stays open.
      */
-    private String seal(StudyKey study, Instant now) throws IOException {
+    private List<String> seal(StudyKey study, Instant now) throws IOException {
         ReadWriteLock lock = locks.exclusive(study);
         Path batchDirectory;
         int part;
         boolean forcedByMaxOpen;
         try {
             if (!tracker.isComplete(study, now)) {
-                return null;
+                return List.of();
             }
             forcedByMaxOpen = tracker.forcedByMaxOpen(study, now);
             Path studyDirectory = study.directory(layout.incoming());
             if (!Files.isDirectory(studyDirectory)) {
                 tracker.sealed(study);
                 locks.evict(study, lock);
-                return null;
+                return List.of();
             }
             part = nextPart(study);
             batchDirectory = layout.batches().resolve(study.entity() + "_" + study.item() + "_p" + part);
@@ -143,22 +153,75 @@ public final class StudySealer {
         } finally {
             lock.writeLock().unlock();
         }
-        BatchManifest manifest;
         try {
-            manifest = describe(batchDirectory, study, part, forcedByMaxOpen, true);
-            if (!recordInIndex(batchDirectory, manifest)) {
-                return null;
-            }
-            manifest.write(batchDirectory.resolve(BatchManifest.FILE_NAME));
+            unrecorded.add(new Unrecorded(describe(batchDirectory, study, part, forcedByMaxOpen, true), false));
         } catch (Throwable e) { // sealed, but its files cannot be described (a directory named x.dcm, a vanished file)
             FatalErrors.rethrowIfFatal(e);
             setAside(batchDirectory, "cannot be described after sealing: " + FatalErrors.describe(e));
-            return null;
+            return List.of();
         }
-        sealed.increment();
+        return recordSealed(now);
+    }
+
+    /**
+     * Records the sealed batches waiting for the index, oldest first, and writes each one's manifest (from then on
+     * the delivery engine sees it); returns their ids. An index that cannot be written (another process holds it
+     * beyond the busy timeout, a full disk) is an outage, not the batch's fault: the batches wait, in order, and are
+     * tried again after a back-off; any other failure sets that batch aside.
+     */
+    private List<String> recordSealed(Instant now) {
+        List<String> completed = new ArrayList<>();
+        if (unrecorded.isEmpty() || indexRetry.at().isAfter(now)) {
+            return completed;
+        }
+        while (!unrecorded.isEmpty()) {
+            Unrecorded next = unrecorded.peek();
+            Path batchDirectory = layout.batches().resolve(next.manifest().batchId);
+            try {
+                if (completeSeal(batchDirectory, next)) {
+                    completed.add(next.manifest().batchId);
+                }
+                unrecorded.poll();
+                indexRetry = new SealRetry(0, Instant.EPOCH);
+            } catch (DeliveredInstanceIndex.UnavailableException e) {
+                Duration delay = Duration.ofSeconds(Math.min(60, 1L << Math.min(6, indexRetry.failures())));
+                indexRetry = new SealRetry(indexRetry.failures() + 1, now.plus(delay));
+                failures.increment();
+                LOG.error("batch {} is sealed, but its instances cannot be recorded in the delivered-instance index "
+                        + "yet; {} batch(es) wait and are delivered once they are (tried again in {} s): {}",
+                        next.manifest().batchId, unrecorded.size(), delay.toSeconds(), FatalErrors.describe(e));
+                break;
+            } catch (Throwable e) {
+                FatalErrors.rethrowIfFatal(e);
+                unrecorded.poll();
+                setAside(batchDirectory, "cannot be recorded after sealing: " + FatalErrors.describe(e));
+            }
+        }
+        return completed;
+    }
+
+    /** Records {@code sealed} in the index and writes its manifest; false when nothing was left to deliver. */
+    private boolean completeSeal(Path batchDirectory, Unrecorded sealed) throws IOException {
+        BatchManifest manifest = sealed.manifest();
+        if (Files.exists(batchDirectory.resolve(BatchManifest.FILE_NAME))) {
+            return false; // completed meanwhile by another process's start-up recovery (`import`); delivery has it
+        }
+        if (!recordInIndex(batchDirectory, manifest)) {
+            if (sealed.recovered()) {
+                LOG.info("batch {} interrupted by a stop held only instances already delivered; removed",
+                        manifest.batchId);
+            }
+            return false;
+        }
+        manifest.write(batchDirectory.resolve(BatchManifest.FILE_NAME));
+        if (sealed.recovered()) {
+            LOG.info("completed the seal of batch {} interrupted by a stop", manifest.batchId);
+            return true;
+        }
+        this.sealed.increment();
         LOG.info("study sealed batch={} instances={} bytes={}{}", manifest.batchId, manifest.instances.size(),
-                manifest.bytes(), forcedByMaxOpen ? " reason=max_open (instances were still arriving)" : "");
-        return manifest.batchId;
+                manifest.bytes(), manifest.sealedByMaxOpen ? " reason=max_open (instances were still arriving)" : "");
+        return true;
     }
 
     /** Removes a batch directory whose files never moved in (a failed seal): only its seal record can be in it. */
@@ -184,20 +247,25 @@ public final class StudySealer {
         List<DeliveredInstanceIndex.Sealing> sealing = manifest.instances.stream()
                 .map(i -> new DeliveredInstanceIndex.Sealing(i.sop(), i.digest())).toList();
         int[] versions = index.seal(manifest.collection, manifest.batchId, sealing, clock.instant());
+        List<String> droppedStages = new ArrayList<>();
+        for (int i = 0; i < versions.length; i++) {
+            if (versions[i] == 0) {
+                var known = index.find(manifest.collection, manifest.instances.get(i).sop());
+                droppedStages.add(known.map(e -> e.stage().label()).orElse("sealed"));
+            }
+        }
         List<BatchManifest.Instance> kept = new ArrayList<>();
         long dropped = 0;
         for (int i = 0; i < versions.length; i++) {
             BatchManifest.Instance instance = manifest.instances.get(i);
             if (versions[i] == 0) {
-                Path file = batchDirectory.resolve(FILES).resolve(instance.file());
-                var known = index.find(manifest.collection, instance.sop());
-                duplicates(known.map(e -> e.stage().label()).orElse("sealed")).increment();
-                Files.deleteIfExists(file);
+                Files.deleteIfExists(batchDirectory.resolve(FILES).resolve(instance.file()));
                 dropped += instance.bytes();
             } else {
                 kept.add(instance.withVersion(versions[i]));
             }
         }
+        droppedStages.forEach(stage -> duplicates(stage).increment());
         usage.add(-dropped);
         if (kept.size() < manifest.instances.size()) {
             LOG.info("batch {}: {} instance(s) already sealed or delivered unchanged were dropped", manifest.batchId,
@@ -303,19 +371,31 @@ public final class StudySealer {
      * Start-up: batches sealed just before a crash get their manifest; open studies are re-registered with the
      * times of their files, so a restart neither forgets an open study nor seals it early.
      */
-    public void recover() throws IOException {
-        try (DirectoryStream<Path> batches = Files.newDirectoryStream(layout.batches())) {
-            for (Path batch : batches) {
-                try {
-                    recoverBatch(batch);
-                } catch (Throwable e) { // set aside; start-up goes on with the others
-                    FatalErrors.rethrowIfFatal(e);
-                    setAside(batch, "cannot be recovered at start-up: " + FatalErrors.describe(e));
-                }
+    public synchronized void recover() throws IOException {
+        List<Path> batches;
+        try (Stream<Path> listed = Files.list(layout.batches())) {
+            batches = listed.sorted(SEAL_ORDER).toList(); // a study's parts in the order they were sealed
+        }
+        for (Path batch : batches) {
+            try {
+                recoverBatch(batch);
+            } catch (Throwable e) { // set aside; start-up goes on with the others
+                FatalErrors.rethrowIfFatal(e);
+                setAside(batch, "cannot be recovered at start-up: " + FatalErrors.describe(e));
             }
         }
+        recordSealed(clock.instant());
         rebuildFromIncoming();
     }
+
+    /** Batch directories entity_item_pN by study, then by part number (p10 after p9). */
+    private static final Comparator<Path> SEAL_ORDER = Comparator
+            .comparing((Path batch) -> batch.getFileName().toString().replaceFirst("_p[0-9]{1,9}$", ""))
+            .thenComparingLong(batch -> {
+                String name = batch.getFileName().toString();
+                return name.matches(".*_p[0-9]{1,9}") ? Long.parseLong(name.substring(name.lastIndexOf("_p") + 2)) : 0;
+            })
+            .thenComparing(batch -> batch.getFileName().toString());
 
     /**
      * One walk of incoming/ registers every open study with the times of its files and counts their bytes; with the
@@ -327,7 +407,10 @@ public final class StudySealer {
         usage.set(incoming + SpoolUsage.bytesUnder(layout.batches(), layout.failed()));
     }
 
-    /** Completes a seal a stop interrupted; removes a batch directory the stop left before any file moved in. */
+    /**
+     * Queues a seal a stop interrupted for its index record and manifest; removes a batch directory the stop left
+     * before any file moved in.
+     */
     private void recoverBatch(Path batch) throws IOException {
         if (Files.exists(batch.resolve(BatchManifest.FILE_NAME))) {
             return;
@@ -345,12 +428,7 @@ public final class StudySealer {
         String[] fields = DurableFiles.readControlFile(key).split("\n");
         BatchManifest manifest = describe(batch, new StudyKey(fields[0], fields[1], fields[2]), Integer.parseInt(fields[3]),
                 false, true);
-        if (!recordInIndex(batch, manifest)) {
-            LOG.info("batch {} interrupted by a stop held only instances already delivered; removed", batch.getFileName());
-            return;
-        }
-        manifest.write(batch.resolve(BatchManifest.FILE_NAME));
-        LOG.info("completed the seal of batch {} interrupted by a stop", batch.getFileName());
+        unrecorded.add(new Unrecorded(manifest, true)); // recorded in the index and given its manifest next
     }
 
     /**

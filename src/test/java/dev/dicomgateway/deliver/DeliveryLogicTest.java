@@ -40,6 +40,19 @@ class DeliveryLogicTest {
     }
 
     @Test
+    void aLaterVersionOfAnInstanceNeverTakesTheFirstVersionsName() {
+        Map<String, String> values = Map.of("entity", "EABC", "series", "2.25.1", "sop", "2.25.2");
+        ObjectNameTemplate placed = ObjectNameTemplate.forInstances("E/{entity}/{series}/{sop}{version}.dcm");
+        assertEquals("E/EABC/2.25.1/2.25.2.dcm", placed.renderInstance(values, 1));
+        assertEquals("E/EABC/2.25.1/2.25.2_v2.dcm", placed.renderInstance(values, 2));
+        ObjectNameTemplate without = ObjectNameTemplate.forInstances("E/{entity}/{series}/{sop}.dcm"); // a site's older template
+        assertEquals("E/EABC/2.25.1/2.25.2.dcm", without.renderInstance(values, 1));
+        assertEquals("E/EABC/2.25.1/2.25.2_v3.dcm", without.renderInstance(values, 3));
+        assertEquals("E/EABC.d/2.25.2_v2", ObjectNameTemplate.forInstances("E/{entity}.d/{sop}").renderInstance(values, 2),
+                "no extension in the last segment: the suffix goes at the end");
+    }
+
+    @Test
     void sameBatchAlwaysPackagesToTheSameBytes() throws Exception {
         Path a = Files.write(dir.resolve("a.dcm"), new byte[] {1, 2, 3});
         Path b = Files.write(dir.resolve("b.dcm"), new byte[700]);

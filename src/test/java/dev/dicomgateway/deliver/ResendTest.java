@@ -152,6 +152,93 @@ class ResendTest {
         assertEquals(2, Delivered.rows(TestGateway.metadataOf(spool)).size());
     }
 
+    /**
+     * Another writer of the index at the moment a study seals (an operator's sqlite3 session, a second gateway
+     * command) held its write lock for longer than SQLite waits: the new batch used to be set aside into failed/ at
+     * once, and after `retry` it was delivered without being recorded, so the next identical resend was delivered a
+     * second time. It must wait, be delivered once the index is free, and its resend be recognised; meanwhile
+     * C-STORE goes on (the stager's lookups never queue behind a write that waits).
+     */
+    @Test
+    void aSealThatMeetsAnotherWriterOfTheIndexIsDeliveredOnceTheIndexIsFreeAndItsResendIsRecognised() throws Exception {
+        Path spool = work.resolve("spool");
+        Path bucket = TestGateway.bucketOf(spool);
+        Path metadata = TestGateway.metadataOf(spool);
+        try (Gateway gateway = TestGateway.start(spool, EndToEndDeliveryTest.FAST)) {
+            try (java.sql.Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:"
+                    + spool.resolve("state/instances.sqlite"));
+                 java.sql.Statement statement = other.createStatement()) {
+                statement.execute("BEGIN IMMEDIATE"); // the other writer holds the index's write lock
+                long locked = System.nanoTime();
+                EndToEndDeliveryTest.send(gateway, corpus, "a1_1.dcm", "a1_2.dcm"); // staging only reads the index
+                Thread.sleep(3000); // study A is complete and its seal waits for the index
+                long sending = System.nanoTime();
+                EndToEndDeliveryTest.send(gateway, corpus, "b_4.dcm");
+                long seconds = (System.nanoTime() - sending) / 1_000_000_000L;
+                assertTrue(seconds < 5, "a C-STORE waited " + seconds + " s behind a seal waiting for the index");
+                long until = locked + 12_000_000_000L; // past SQLite's busy timeout (10 s)
+                while (System.nanoTime() < until) {
+                    assertEquals(List.of(), Delivered.files(spool.resolve("failed"), "manifest.json"),
+                            "a locked index is no reason to give a batch up");
+                    Thread.sleep(200);
+                }
+                assertEquals(List.of(), Delivered.files(bucket, ".tar.gz"), "nothing delivered before it is recorded");
+                statement.execute("ROLLBACK");
+            }
+            Delivered.awaitFiles(bucket, ".tar.gz", 2);
+            Delivered.awaitMetadataRows(metadata, 3);
+            EndToEndDeliveryTest.send(gateway, corpus, "a1_1.dcm", "a1_2.dcm", "b_4.dcm");
+            assertEquals(3.0, duplicates(gateway, "delivered"), gateway.registry().scrape());
+            Thread.sleep(3000); // three times study.stableAfter: a staged resend would have been sealed and delivered
+            assertEquals(2, Delivered.files(bucket, ".tar.gz").size(), "no second object");
+            assertEquals(3, Delivered.rows(metadata).size(), "no second row");
+            assertEquals(List.of(), Delivered.files(spool.resolve("failed"), "manifest.json"));
+        }
+    }
+
+    /**
+     * In the instances layout every instance is its own object, named by destination.instanceTemplate from its UIDs:
+     * a changed instance's second version had the first one's name, the store refused to overwrite it (a permanent
+     * conflict), and the batch went to failed/ for good; `retry` met the same conflict, and the index held it as
+     * sealed, so its resend was acknowledged and never delivered. The second version is an object of its own.
+     */
+    @Test
+    void inTheInstancesLayoutAChangedInstanceIsAnObjectBesideItsFirstVersion() throws Exception {
+        Path spool = work.resolve("spool");
+        Path bucket = TestGateway.bucketOf(spool);
+        Path metadata = TestGateway.metadataOf(spool);
+        List<String> settings = new java.util.ArrayList<>(List.of(EndToEndDeliveryTest.FAST));
+        settings.addAll(List.of("DICOM_GATEWAY_DESTINATION_LAYOUT", "instances"));
+        Path changed = work.resolve("a1_2-changed.dcm");
+        Files.copy(corpus.resolve("a1_2.dcm"), changed);
+        Dcmtk.Result modify = Dcmtk.run(List.of("dcmodify", "-nb", "-m", "(0020,0013)=99", changed.toString()));
+        assertEquals(0, modify.exitCode(), modify.output());
+        try (Gateway gateway = TestGateway.start(spool, settings.toArray(String[]::new))) {
+            EndToEndDeliveryTest.send(gateway, corpus, "a1_1.dcm", "a1_2.dcm");
+            Delivered.awaitMetadataRows(metadata, 2);
+            List<Path> first = Delivered.files(bucket, ".dcm");
+            assertEquals(2, first.size(), first.toString());
+            Map<Path, byte[]> firstBytes = new java.util.HashMap<>();
+            for (Path object : first) {
+                firstBytes.put(object, Files.readAllBytes(object));
+            }
+            Dcmtk.StoreReport report = Dcmtk.storescu(gateway.dicomPort(), TestGateway.AE_TITLE, "-xe", List.of(changed));
+            assertEquals(List.of(changed), report.stored(), report.result().output());
+            Delivered.awaitMetadataRows(metadata, 3);
+            assertEquals(List.of(), Delivered.files(spool.resolve("failed"), "manifest.json"), "no conflict");
+            List<Path> objects = Delivered.files(bucket, ".dcm");
+            assertEquals(3, objects.size(), objects.toString());
+            for (Path object : first) {
+                assertTrue(java.util.Arrays.equals(firstBytes.get(object), Files.readAllBytes(object)), "v1 untouched");
+            }
+            Path second = objects.stream().filter(o -> !first.contains(o)).findFirst().orElseThrow();
+            assertTrue(second.getFileName().toString().endsWith("_v2.dcm"), second.toString());
+            JsonNode row = Delivered.rows(metadata).stream().filter(r -> r.get("instance_version").asInt() == 2)
+                    .findFirst().orElseThrow();
+            assertTrue(row.get("object_uri").asText().endsWith(bucket.relativize(second).toString()), row.toString());
+        }
+    }
+
     static double duplicates(Gateway gateway, String stage) {
         String prefix = "dicom_gateway_instances_duplicate_total{gateway=\"gw-1\",stage=\"" + stage + "\"} ";
         for (String line : gateway.registry().scrape().split("\n")) {

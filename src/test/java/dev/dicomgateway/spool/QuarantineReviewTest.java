@@ -177,6 +177,31 @@ class QuarantineReviewTest {
         assertTrue(audit.matches("\\S+\trelease\t\\S+\tE\\S+\tI\\S+\tmodality_US\t" + System.getProperty("user.name") + "\n"), audit);
     }
 
+    /**
+     * An instance reviewed, released and delivered is acknowledged when the modality sends it again unchanged, like any
+     * delivered instance: counted as a duplicate, not held in quarantine for a second review.
+     */
+    @Test
+    void aReleasedAndDeliveredInstanceSentAgainIsNotQuarantinedAgain() throws Exception {
+        Path spool = work.resolve("spool");
+        Path metadata = TestGateway.metadataOf(spool);
+        try (Gateway gateway = TestGateway.start(spool, FAST)) {
+            send(gateway, ULTRASOUND);
+            JsonNode list = new ObjectMapper().readTree(Cli.run("quarantine", "list", "--json", "--config", config(spool).toString()));
+            assertEquals(1, list.size(), list.toString());
+            Cli.run("quarantine", "release", list.get(0).get("id").asText(), "--config", config(spool).toString());
+            Delivered.awaitMetadataRows(metadata, 1);
+
+            send(gateway, ULTRASOUND);
+            assertEquals(List.of(), StagedFiles.list(spool.resolve("quarantine")), "reviewed once is enough");
+            assertTrue(gateway.registry().scrape().contains(
+                    "dicom_gateway_instances_duplicate_total{gateway=\"gw-1\",stage=\"delivered\"} 1.0"),
+                    gateway.registry().scrape());
+            Thread.sleep(3000); // three times study.stableAfter
+            assertEquals(1, Delivered.rows(metadata).size(), "not delivered again");
+        }
+    }
+
     @Test
     void purgeDeletesTheGivenInstancesWithTheirReasonFiles() throws Exception {
         Path spool = work.resolve("spool");

@@ -257,6 +257,30 @@ class SealRaceTest {
         }
     }
 
+    @Test
+    void aResendOfASealedStudyLeavesNoLockBehind() throws Exception {
+        SteppedClock clock = new SteppedClock();
+        try (Spool spool = open(clock)) {
+            for (int i = 1; i <= 3; i++) {
+                assertTrue(stage(spool, "1.2.3." + i).success());
+            }
+            clock.advance(Duration.ofSeconds(10));
+            assertEquals(1, spool.sealer().sealCompleteStudies().size());
+            assertEquals(0, spool.lockedStudies());
+            for (int round = 1; round <= 2; round++) { // a PACS re-push of the sealed study, twice
+                for (int i = 1; i <= 3; i++) {
+                    StoreOutcome again = stage(spool, "1.2.3." + i);
+                    assertTrue(again.success(), again.toString());
+                    assertEquals("sealed", again.duplicateStage());
+                }
+            }
+            assertEquals(List.of(), files(spool.layout().incoming()), "nothing staged");
+            assertEquals(0, spool.tracker().openStudies().size());
+            assertEquals(0, spool.lockedStudies(), "a resend that staged nothing keeps no lock (one per re-pushed "
+                    + "study, for good, before)");
+        }
+    }
+
     private static List<Path> files(Path directory) throws Exception {
         try (Stream<Path> walk = Files.walk(directory)) {
             return walk.filter(p -> p.toString().endsWith(".dcm")).toList();
