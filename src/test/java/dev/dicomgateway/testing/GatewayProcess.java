@@ -128,6 +128,11 @@ public final class GatewayProcess implements AutoCloseable {
         throw new IOException("no \"ready\" line with http_port in " + log);
     }
 
+    /** How the process ended, after {@link #close} (SIGTERM) or {@link #kill}; the JVM's status after SIGTERM is 143. */
+    public int exitStatus() {
+        return process.exitValue();
+    }
+
     /** SIGKILL: no shutdown hook, no flush, no goodbye. */
     public void kill() throws InterruptedException {
         process.descendants().forEach(ProcessHandle::destroyForcibly); // a wrapper's SIGKILL would leave the gateway running
