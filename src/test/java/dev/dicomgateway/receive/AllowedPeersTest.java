@@ -69,13 +69,30 @@ class AllowedPeersTest {
             }
             ByteArrayOutputStream answered = new ByteArrayOutputStream();
             boolean closed = readUntilClosed(socket.getInputStream(), answered);
-            assertTrue(closed, "the connection is closed by the gateway, not left open");
             assertEquals(0, answered.size(), "no byte answered to a peer outside dicom.allowedPeers");
+            assertTrue(closed, "the connection is closed by the gateway, not left open");
             ProtocolDeadlinesTest.awaitCounted(gateway, REJECTED + " 1.0");
         }
     }
 
-    /** Reads everything the gateway sends until it closes (true) or 5 s pass without a close (false). */
+    /**
+     * The decision needs no byte from the peer: a sender outside the list that connects and sends nothing is closed
+     * at once, long before dicom.associationRequestTimeout would end a silent connection.
+     */
+    @Test
+    void aSilentPeerFromOutsideTheListIsClosedWithoutWaitingForItsRequest() throws Exception {
+        try (Gateway gateway = TestGateway.startPassthrough(spool, "DICOM_GATEWAY_DICOM_ALLOWEDPEERS", "10.0.0.0/8",
+                "DICOM_GATEWAY_DICOM_ASSOCIATIONREQUESTTIMEOUT", "60s");
+             Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.dicomPort())) {
+            socket.setSoTimeout(3_000);
+            ByteArrayOutputStream answered = new ByteArrayOutputStream();
+            assertTrue(readUntilClosed(socket.getInputStream(), answered), "closed within 3 s without a byte sent");
+            assertEquals(0, answered.size());
+            ProtocolDeadlinesTest.awaitCounted(gateway, REJECTED + " 1.0");
+        }
+    }
+
+    /** Reads everything the gateway sends until it closes (true) or the socket's timeout passes without a close (false). */
     private static boolean readUntilClosed(InputStream in, ByteArrayOutputStream into) throws IOException {
         byte[] buffer = new byte[4096];
         try {
