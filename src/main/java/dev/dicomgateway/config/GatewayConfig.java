@@ -46,7 +46,8 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
      * dicom.maxHeaderBytes, dicom.maxValuesPerElement) before anything parses it.
      */
     public record Dicom(String aeTitle, String bind, int port, List<String> allowedCallingAeTitles,
-                        int maxAssociations, int maxAssociationsPerPeer, Duration idleTimeout,
+                        List<AddressRange> allowedPeers, int maxAssociations, int maxAssociationsPerPeer,
+                        Duration idleTimeout,
                         Duration associationRequestTimeout, int maxPduLength, int maxSequenceDepth,
                         long maxHeaderBytes, int maxValuesPerElement) {
     }
@@ -87,6 +88,7 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                 bindAddress(values, "dicom.bind", "dicom.port"),
                 values.integer("dicom.port", 0, MAX_PORT),
                 allowedCallingAeTitles(values),
+                allowedPeers(values),
                 values.integer("dicom.maxAssociations", 1, 10_000),
                 values.integer("dicom.maxAssociationsPerPeer", 1, 10_000),
                 values.duration("dicom.idleTimeout", Duration.ofMillis(100)),
@@ -309,6 +311,18 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
             aeTitle(values, "dicom.allowedCallingAeTitles", title);
         }
         return titles;
+    }
+
+    private static List<AddressRange> allowedPeers(ConfigValues values) throws ConfigException {
+        List<AddressRange> ranges = new java.util.ArrayList<>();
+        for (String entry : values.list("dicom.allowedPeers")) {
+            try {
+                ranges.add(AddressRange.parse(entry));
+            } catch (IllegalArgumentException e) {
+                throw values.invalid("dicom.allowedPeers", entry, e.getMessage());
+            }
+        }
+        return List.copyOf(ranges);
     }
 
     private static String aeTitle(ConfigValues values, String key, String title) throws ConfigException {

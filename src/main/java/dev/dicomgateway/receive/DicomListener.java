@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * The DICOM port: our own accept loop (so TLS and connection limits stay in our hands), one thread per connection.
  * Connections beyond dicom.maxAssociations still get a thread long enough to be answered with a transient
  * A-ASSOCIATE-RJ; beyond that margin they are closed at once, as is a connection from a peer address that already
- * holds dicom.maxAssociationsPerPeer connections.
+ * holds dicom.maxAssociationsPerPeer connections. A connection from an address outside dicom.allowedPeers is closed
+ * before anything is read from it.
  */
 public final class DicomListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DicomListener.class);
@@ -31,6 +32,7 @@ public final class DicomListener implements AutoCloseable {
     private final AssociationLimit limit;
     private final PresentationContextPolicy policy = new PresentationContextPolicy();
     private final PeerConnections peers;
+    private final PeerAllowList allowedPeers;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong associationIds = new AtomicLong();
     private ServerSocket serverSocket;
@@ -44,6 +46,7 @@ public final class DicomListener implements AutoCloseable {
         this.admission = new AssociationAdmission(settings);
         this.limit = new AssociationLimit(settings.maxAssociations());
         this.peers = new PeerConnections(settings.maxAssociationsPerPeer());
+        this.allowedPeers = new PeerAllowList(settings.allowedPeers(), java.time.Clock.systemUTC());
     }
 
     /** Binds the port and starts accepting. */
@@ -60,8 +63,9 @@ public final class DicomListener implements AutoCloseable {
         serverSocket = socket;
         acceptThread = new Thread(this::acceptLoop, "dicom-accept-" + port());
         acceptThread.start();
-        LOG.info("DICOM listener on {}:{} called_ae={} max_associations={} max_associations_per_peer={}", settings.bind(),
-                port(), settings.aeTitle(), settings.maxAssociations(), settings.maxAssociationsPerPeer());
+        LOG.info("DICOM listener on {}:{} called_ae={} max_associations={} max_associations_per_peer={} allowed_peers={}",
+                settings.bind(), port(), settings.aeTitle(), settings.maxAssociations(), settings.maxAssociationsPerPeer(),
+                settings.allowedPeers().isEmpty() ? "any" : settings.allowedPeers());
     }
 
     /** The bound port (useful when dicom.port is 0). */
@@ -84,12 +88,18 @@ public final class DicomListener implements AutoCloseable {
                 }
                 return;
             }
+            InetAddress peer = socket.getInetAddress();
+            if (!allowedPeers.allows(peer)) {
+                metrics.association("rejected_peer_not_allowed");
+                closeQuietly(socket);
+                allowedPeers.refused(peer);
+                continue;
+            }
             if (connections.size() >= settings.maxAssociations() + REJECTION_MARGIN) {
                 metrics.association("overload");
                 closeQuietly(socket);
                 continue;
             }
-            InetAddress peer = socket.getInetAddress();
             if (!peers.tryOpen(peer)) {
                 metrics.association("rejected_peer_limit");
                 closeQuietly(socket);

@@ -31,7 +31,7 @@ public final class ReceiveMetrics {
         Gauge.builder("dicom.gateway.associations.active", activeAssociations, AtomicInteger::get)
                 .description("Associations currently open").register(registry);
         for (String result : new String[] {"released", "aborted_by_peer", "dropped", "idle_timeout",
-                "rejected_peer_limit"}) {
+                "rejected_peer_limit", "rejected_peer_not_allowed"}) {
             association(result, 0);
         }
         for (String reason : new String[] {"disk_low", "disk_full", "staging_failed", "incomplete", "unparseable", "invalid_uid",
