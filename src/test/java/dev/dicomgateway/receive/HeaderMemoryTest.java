@@ -80,7 +80,6 @@ class HeaderMemoryTest {
                 next = "no answer: " + e.getMessage();
             }
             System.out.println("### next answer: " + next);
-            Files.copy(log, Path.of("/tmp/advkeep/header-memory-gateway.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             assertTrue(!log1.contains("OutOfMemoryError"), "the gateway ran out of heap on one C-STORE: "
                     + log1.lines().filter(l -> l.contains("OutOfMemory")).findFirst().orElse(""));
             assertEquals("0", next, "a normal instance afterwards");
