@@ -78,31 +78,26 @@ final class DicomTableSchema {
      * none and count as version 1). Instances are counted by distinct SOPInstanceUID.
      */
     static String studiesViewSql(TableId table) {
-        String source = "`" + table.getProject() + "." + table.getDataset() + "." + table.getTable() + "`";
-        return """
-                SELECT
-                  entity_id,
-                  item_id,
-                  StudyInstanceUID,
-                  MIN(StudyDate) AS StudyDate,
-                  ARRAY_AGG(DISTINCT Modality IGNORE NULLS ORDER BY Modality) AS modalities,
-                  COUNT(DISTINCT SeriesInstanceUID) AS series_count,
-                  COUNT(DISTINCT SOPInstanceUID) AS instance_count,
-                  ARRAY_AGG(DISTINCT object_uri IGNORE NULLS ORDER BY object_uri) AS object_uris,
-                  MIN(received_at) AS first_received_at,
-                  MAX(received_at) AS last_received_at
-                FROM (
+        return studiesOver("""
+                (
                   SELECT * FROM %s
                   WHERE TRUE
                   QUALIFY ROW_NUMBER() OVER (PARTITION BY collection, SOPInstanceUID
                                              ORDER BY COALESCE(instance_version, 1) DESC, received_at DESC) = 1
-                )
-                GROUP BY entity_id, item_id, StudyInstanceUID""".formatted(source);
+                )""".formatted(source(table)));
     }
 
     /** The studies view as gateways before instance versions created it: replaced by {@link #studiesViewSql}. */
     static String studiesViewSqlBeforeVersions(TableId table) {
-        String source = "`" + table.getProject() + "." + table.getDataset() + "." + table.getTable() + "`";
+        return studiesOver(source(table));
+    }
+
+    private static String source(TableId table) {
+        return "`" + table.getProject() + "." + table.getDataset() + "." + table.getTable() + "`";
+    }
+
+    /** One row per study over the rows {@code from} gives (a table name or a parenthesised query). */
+    private static String studiesOver(String from) {
         return """
                 SELECT
                   entity_id,
@@ -116,6 +111,6 @@ final class DicomTableSchema {
                   MIN(received_at) AS first_received_at,
                   MAX(received_at) AS last_received_at
                 FROM %s
-                GROUP BY entity_id, item_id, StudyInstanceUID""".formatted(source);
+                GROUP BY entity_id, item_id, StudyInstanceUID""".formatted(from);
     }
 }
