@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
             ImportCommand.class,
             QuarantineCommand.class,
             LookupCommand.class,
+            BackupCommand.class,
+            RestoreCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

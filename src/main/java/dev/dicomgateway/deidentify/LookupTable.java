@@ -20,7 +20,7 @@ import java.util.Set;
  * 0600 in the spool's private area, appended durably, never uploaded; `dicom-gateway lookup` reads it.
  */
 public final class LookupTable {
-    static final String FILE_NAME = "lookup.tsv";
+    public static final String FILE_NAME = "lookup.tsv";
     private static final String HEADER = "first_seen\tentity_id\titem_id\tdeidentified_study_uid\tpatient_id"
             + "\tissuer_of_patient_id\taccession_number\tstudy_instance_uid";
 

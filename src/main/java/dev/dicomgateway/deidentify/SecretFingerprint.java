@@ -21,8 +21,8 @@ import javax.crypto.spec.SecretKeySpec;
  * first start. A later start with another secret (a lost key, a key generated anew from another working directory)
  * would give every patient new pseudonyms, so it is refused.
  */
-final class SecretFingerprint {
-    static final String FILE_NAME = "secret.fingerprint";
+public final class SecretFingerprint {
+    public static final String FILE_NAME = "secret.fingerprint";
     private static final byte[] LABEL = "dicom-gateway secret fingerprint".getBytes(StandardCharsets.US_ASCII);
 
     private SecretFingerprint() {

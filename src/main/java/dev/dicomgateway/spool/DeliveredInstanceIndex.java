@@ -254,6 +254,26 @@ public final class DeliveredInstanceIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes a consistent copy of the index at {@code file} to {@code target} (which must not exist) with VACUUM INTO,
+     * read-only beside a running gateway: the copy holds every transaction committed when it began. It is made
+     * 0600; the caller's directory (0700) keeps it private in between.
+     */
+    static void snapshot(Path file, Path target) throws IOException {
+        org.sqlite.SQLiteConfig readOnly = new org.sqlite.SQLiteConfig();
+        readOnly.setReadOnly(true);
+        readOnly.setBusyTimeout(10000);
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(),
+                readOnly.toProperties());
+             PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
+            vacuum.setString(1, target.toAbsolutePath().toString());
+            vacuum.execute();
+        } catch (SQLException e) {
+            throw failure("copy", file, e);
+        }
+        java.nio.file.Files.setPosixFilePermissions(target, OwnerOnly.FILE_MODE);
+    }
+
     private static Totals totals(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
              ResultSet row = statement.executeQuery("SELECT COALESCE(SUM(stage = 'delivered'), 0), "
