@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Commands find the same spool wherever they are run from: the built-in defaults' ./var/... is relative to the
  * installation (bin/dicom-gateway's -Ddicomgateway.home), a config file's relative paths to its directory, and the
- * packaged launcher's -Ddicomgateway.config names the default file. A command other than run/check on a spool that does
- * not exist is a configuration error naming spool.dir; check creates nothing.
+ * packaged launcher's -Ddicomgateway.config names the default file. A command other than run/check (status, retry,
+ * lookup, quarantine, import) on a spool that does not exist is a configuration error naming spool.dir; check creates
+ * nothing.
  */
 class InstallationPathsTest {
     @TempDir
@@ -67,7 +68,7 @@ class InstallationPathsTest {
         Path missing = dir.resolve("no-spool");
         Path config = Files.writeString(dir.resolve("gateway.yaml"), "spool:\n  dir: no-spool\n");
         for (List<String> args : List.of(List.of("status"), List.of("retry", "--all"), List.of("lookup", "E1"),
-                List.of("quarantine", "list"))) {
+                List.of("quarantine", "list"), List.of("import", dir.toString()))) {
             List<String> withConfig = new ArrayList<>(args);
             withConfig.addAll(List.of("--config", config.toString()));
             Cli.Output output = Cli.execute(withConfig.toArray(String[]::new));
