@@ -7,8 +7,10 @@ import dev.dicomgateway.deliver.Destinations;
 import dev.dicomgateway.spool.DiskSpace;
 import dev.dicomgateway.spool.SpoolLayout;
 import dev.dicomgateway.spool.SpoolLock;
+import dev.dicomgateway.spool.WritableDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,16 +50,21 @@ public final class CheckCommand implements Callable<Integer> {
         return ok ? 0 : 1;
     }
 
+    /** Writable (or creatable: `run` creates it) and with spool.minFreeBytes free; creates nothing. */
     private static CheckResult spool(GatewayConfig settings) {
         SpoolLayout layout = new SpoolLayout(settings.spool().dir());
         try {
-            layout.create();
-            DiskSpace disk = new DiskSpace(layout.root(), settings.spool().minFreeBytes());
+            String writable = WritableDirectory.probe(layout.root(), "spool.dir");
+            Path existing = layout.root();
+            while (!Files.exists(existing)) {
+                existing = existing.getParent(); // the probe found a writable ancestor
+            }
+            DiskSpace disk = new DiskSpace(existing, settings.spool().minFreeBytes());
             if (disk.isLow()) {
                 return CheckResult.failed("spool", disk.usableBytes() + " bytes free at " + layout.root()
                         + ", below spool.minFreeBytes=" + settings.spool().minFreeBytes() + ": free space or lower the threshold");
             }
-            return CheckResult.ok("spool", layout.root() + " writable, " + disk.usableBytes() / (1 << 20) + " MiB free");
+            return CheckResult.ok("spool", writable + ", " + disk.usableBytes() / (1 << 20) + " MiB free");
         } catch (IOException e) {
             return CheckResult.failed("spool", e.getMessage());
         }

@@ -43,7 +43,7 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ConfigException {
-        GatewayConfig settings = config.load();
+        GatewayConfig settings = config.loadWithExistingSpool(); // a mistyped spool.dir would strand the studies
         if (!Files.isDirectory(folder)) {
             System.err.println("dicom-gateway: " + folder + " is not a directory");
             return RunCommand.EXIT_CONFIG;

@@ -25,7 +25,7 @@ public final class LookupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ConfigException {
-        GatewayConfig settings = config.load();
+        GatewayConfig settings = config.loadWithExistingSpool();
         SpoolLayout layout = new SpoolLayout(settings.spool().dir());
         List<LookupTable.Row> rows;
         try {

@@ -27,7 +27,7 @@ public final class QuarantineCommand implements Runnable {
 
     /** The quarantine of the configured spool, for a command in its own process. */
     static Quarantine open(ConfigOption config) throws ConfigException {
-        return new Quarantine(new SpoolLayout(config.load().spool().dir()), Clock.systemUTC());
+        return new Quarantine(new SpoolLayout(config.loadWithExistingSpool().spool().dir()), Clock.systemUTC());
     }
 
     /** Who is acting, for the log and the audit file: the operating-system user. */

@@ -32,7 +32,7 @@ public final class RetryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ConfigException {
-        GatewayConfig settings = config.load();
+        GatewayConfig settings = config.loadWithExistingSpool();
         FailedBatches failed = new FailedBatches(new SpoolLayout(settings.spool().dir()));
         try {
             List<String> ids = target.all ? failed.list().stream().map(m -> m.batchId).toList() : List.of(target.batch);

@@ -7,8 +7,6 @@ import dev.dicomgateway.config.ConfigException;
 import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.deidentify.SecretMismatchException;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
@@ -49,19 +47,6 @@ public final class RunCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
-    }
-
-    /**
-     * The file to merge over the defaults: --config if given, else the installation's conf/gateway.yaml
-     * (bin/dicom-gateway sets dicomgateway.home), else the working directory's, else none.
-     */
-    static Path configFile(Path explicit) {
-        if (explicit != null) {
-            return explicit;
-        }
-        String home = System.getProperty("dicomgateway.home");
-        Path installed = Path.of(home == null ? "." : home, "conf", "gateway.yaml");
-        return Files.isRegularFile(installed) ? installed : null;
     }
 
     private static void applyLogLevel(String level) {

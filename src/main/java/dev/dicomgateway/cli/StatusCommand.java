@@ -31,7 +31,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ConfigException, IOException {
-        GatewayConfig settings = config.load();
+        GatewayConfig settings = config.loadWithExistingSpool();
         SpoolLayout layout = new SpoolLayout(settings.spool().dir());
         SpoolInventory inventory = SpoolInventory.of(layout, Instant.now());
         DeliveredInstanceIndex.Totals totals = null;

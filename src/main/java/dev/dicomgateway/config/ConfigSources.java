@@ -17,25 +17,40 @@ import java.util.Map;
 
 /**
  * Merges the three sources of configuration — built-in defaults, an optional YAML file, DICOM_GATEWAY_* environment
- * variables — into one flat map of dotted keys, remembering where each value came from. Only keys present in the
- * defaults exist; anything else is an error that names the key.
+ * variables — into one flat map of dotted keys, remembering where each value came from and what a relative path in it
+ * is relative to: the installation home for the defaults, the file's directory for a file, the working directory for a
+ * variable. Only keys present in the defaults exist; anything else is an error that names the key.
  */
 public final class ConfigSources {
     static final String ENV_PREFIX = "DICOM_GATEWAY_";
     private static final String DEFAULTS_RESOURCE = "gateway.yaml";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** A relative path in a DICOM_GATEWAY_* variable is relative to where the command runs, as in a shell. */
+    private static final Path WORKING_DIRECTORY = Path.of("").toAbsolutePath();
 
     private ConfigSources() {
     }
 
-    /** The merged values: defaults, then {@code file} (may be null), then {@code environment}. */
+    /**
+     * The merged values: defaults, then {@code file} (may be null; its relative paths against its own directory), then
+     * {@code environment}.
+     */
     public static ConfigValues merge(Path file, Map<String, String> environment) throws ConfigException {
+        return merge(file, file == null ? null : directoryOf(file), environment);
+    }
+
+    /**
+     * As {@link #merge(Path, Map)}, with the relative paths of {@code file} resolved against {@code fileRelativeTo}
+     * (the installation's own conf/gateway.yaml is written relative to the installation, like the defaults).
+     */
+    public static ConfigValues merge(Path file, Path fileRelativeTo, Map<String, String> environment) throws ConfigException {
         Map<String, ConfigValues.Entry> values = new LinkedHashMap<>();
+        Path home = InstallationHome.directory();
         try (InputStream in = ConfigSources.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
             if (in == null) {
                 throw new ConfigException("built-in defaults " + DEFAULTS_RESOURCE + " missing from the classpath (broken build)");
             }
-            flatten("", YAML.readTree(in), "built-in defaults", values, null);
+            flatten("", YAML.readTree(in), "built-in defaults", home, values, null);
         } catch (IOException e) {
             throw new ConfigException("cannot read built-in defaults: " + e.getMessage(), e);
         }
@@ -52,15 +67,20 @@ public final class ConfigSources {
                 if (!tree.isObject()) {
                     throw new ConfigException("config file " + file + " must be a YAML map of sections (e.g. 'dicom:'), found " + tree.getNodeType());
                 }
-                flatten("", tree, "config file " + file, values, values.keySet());
+                flatten("", tree, "config file " + file, fileRelativeTo, values, values.keySet());
             }
         }
         applyEnvironment(environment, values);
         return new ConfigValues(values);
     }
 
-    private static void flatten(String prefix, JsonNode node, String origin, Map<String, ConfigValues.Entry> values,
-                                java.util.Set<String> known) throws ConfigException {
+    private static Path directoryOf(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent == null ? file.toAbsolutePath().getRoot() : parent;
+    }
+
+    private static void flatten(String prefix, JsonNode node, String origin, Path relativeTo,
+                                Map<String, ConfigValues.Entry> values, java.util.Set<String> known) throws ConfigException {
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
@@ -70,14 +90,14 @@ public final class ConfigSources {
                 if (known != null && known.contains(key)) {
                     throw new ConfigException(key + " (" + origin + ") is a value, not a section: write '" + key + ": <value>'");
                 }
-                flatten(key, value, origin, values, known);
+                flatten(key, value, origin, relativeTo, values, known);
                 continue;
             }
             if (known != null && !known.contains(key)) {
                 throw new ConfigException("unknown configuration key " + key + " (" + origin + ")"
                         + suggestion(key, known) + "; every key is listed in conf/gateway.yaml");
             }
-            values.put(key, new ConfigValues.Entry(toValue(value), origin));
+            values.put(key, new ConfigValues.Entry(toValue(value), origin, relativeTo));
         }
     }
 
@@ -103,7 +123,7 @@ public final class ConfigSources {
                 "GOOGLE_STORAGE_COLLECTION"}) {
             String value = environment.get(alias);
             if (value != null && !value.isBlank() && values.containsKey(ALIASES.get(alias))) {
-                values.put(ALIASES.get(alias), new ConfigValues.Entry(value.trim(), "environment variable " + alias));
+                values.put(ALIASES.get(alias), new ConfigValues.Entry(value.trim(), "environment variable " + alias, WORKING_DIRECTORY));
             }
         }
         Map<String, String> byNormalizedName = new LinkedHashMap<>();
@@ -121,7 +141,7 @@ public final class ConfigSources {
             }
             Object previous = values.get(key).value();
             Object value = previous instanceof List<?> ? splitList(variable.getValue()) : variable.getValue();
-            values.put(key, new ConfigValues.Entry(value, "environment variable " + variable.getKey()));
+            values.put(key, new ConfigValues.Entry(value, "environment variable " + variable.getKey(), WORKING_DIRECTORY));
         }
     }
 

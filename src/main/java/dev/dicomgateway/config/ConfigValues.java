@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 /** Typed access to merged configuration values; every conversion failure names the key and the value's origin. */
 public final class ConfigValues {
-    /** A value (a String or a List of String) and where it came from. */
-    public record Entry(Object value, String origin) {
+    /** A value (a String or a List of String), where it came from, and the directory a relative path in it is relative to. */
+    public record Entry(Object value, String origin, Path relativeTo) {
     }
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
@@ -142,10 +142,15 @@ public final class ConfigValues {
         }
     }
 
+    /**
+     * An absolute path: a relative one resolved against the directory of where it was written (the installation for
+     * the defaults, the file's directory for a config file, the working directory for an environment variable).
+     */
     public Path path(String key) throws ConfigException {
         String text = nonEmptyString(key);
         try {
-            return Path.of(text);
+            Path path = Path.of(text);
+            return path.isAbsolute() ? path.normalize() : entry(key).relativeTo().resolve(path).normalize();
         } catch (java.nio.file.InvalidPathException e) {
             throw invalid(key, text, "a file system path");
         }

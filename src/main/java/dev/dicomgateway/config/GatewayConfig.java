@@ -82,6 +82,11 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
         return from(ConfigSources.merge(file, environment));
     }
 
+    /** As {@link #load(Path, Map)}, with the relative paths of {@code file} resolved against {@code fileRelativeTo}. */
+    public static GatewayConfig load(Path file, Path fileRelativeTo, Map<String, String> environment) throws ConfigException {
+        return from(ConfigSources.merge(file, fileRelativeTo, environment));
+    }
+
     static GatewayConfig from(ConfigValues values) throws ConfigException {
         Dicom dicom = new Dicom(
                 aeTitle(values, "dicom.aeTitle", values.nonEmptyString("dicom.aeTitle")),

@@ -1,23 +1,19 @@
 package dev.dicomgateway.deliver;
 
+import dev.dicomgateway.spool.WritableDirectory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Whether a local directory exists (or can be created) and takes a file, with the key to fix named. */
+/** Whether a local directory takes a file (or can be created), with the key to fix named; creates nothing. */
 final class LocalDirectoryCheck {
     private LocalDirectoryCheck() {
     }
 
     static CheckResult writable(String key, Path directory) {
         try {
-            dev.dicomgateway.spool.DurableFiles.createDirectories(directory); // 0700, as delivery creates it
-            Path probe = Files.createTempFile(directory, ".check-", ".tmp");
-            Files.delete(probe);
-            return CheckResult.ok(key, directory.toAbsolutePath() + " is writable");
+            return CheckResult.ok(key, WritableDirectory.probe(directory, key));
         } catch (IOException e) {
-            return CheckResult.failed(key, "cannot write " + directory.toAbsolutePath() + ": " + e.getMessage()
-                    + " (set " + key + " to a directory the service user can write)");
+            return CheckResult.failed(key, e.getMessage());
         }
     }
 }

@@ -10,8 +10,15 @@ public final class DiskSpace {
     private final FileStore store;
     private final long minFreeBytes;
 
+    /** An IOException that names spool.dir and the fix when the file system of {@code spoolDirectory} cannot be found. */
     public DiskSpace(Path spoolDirectory, long minFreeBytes) throws IOException {
-        this.store = Files.getFileStore(spoolDirectory);
+        try {
+            this.store = Files.getFileStore(spoolDirectory);
+        } catch (IOException e) {
+            throw new IOException("spool.dir " + spoolDirectory + ": cannot resolve its file system (" + e.getMessage()
+                    + "); the gateway reads /proc/mounts for the free-space check: it must be visible to the service "
+                    + "(no ProcSubset=pid in a systemd unit) and spool.dir must be on a mounted file system", e);
+        }
         this.minFreeBytes = minFreeBytes;
     }
 

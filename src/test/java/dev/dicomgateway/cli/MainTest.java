@@ -63,6 +63,7 @@ class MainTest {
     @Test
     void lookupOfAnUnknownIdSaysWhereItLooked() throws Exception {
         Path config = Files.writeString(dir.resolve("gateway.yaml"), "spool:\n  dir: " + dir.resolve("spool") + "\n");
+        Files.createDirectories(dir.resolve("spool")); // a spool that does not exist is exit 2 (InstallationPathsTest)
         Cli.Output output = Cli.execute("lookup", "--config", config.toString(), "ENOSUCHID");
         assertEquals(LookupCommand.EXIT_NOT_FOUND, output.exitCode());
         assertTrue(output.err().contains("no entity or item id ENOSUCHID"), output.err());

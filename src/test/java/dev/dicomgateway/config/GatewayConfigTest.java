@@ -28,19 +28,19 @@ class GatewayConfigTest {
         assertEquals(List.of(), config.dicom().allowedCallingAeTitles());
         assertEquals(32, config.dicom().maxAssociations());
         assertEquals(Duration.ofSeconds(60), config.dicom().idleTimeout());
-        assertEquals(Path.of("./var/spool"), config.spool().dir());
+        assertEquals(InstallationHome.directory().resolve("var/spool"), config.spool().dir());
         assertEquals(1073741824L, config.spool().minFreeBytes());
         assertEquals("127.0.0.1", config.http().bind());
         assertEquals(8080, config.http().port());
         assertEquals(Duration.ofSeconds(60), config.study().stableAfter());
         assertEquals(Duration.ofMinutes(90), config.study().maxOpen());
         assertEquals("local", config.destination().type());
-        assertEquals(Path.of("./var/bucket"), config.destination().localDir());
+        assertEquals(InstallationHome.directory().resolve("var/bucket"), config.destination().localDir());
         assertEquals("study-archive", config.destination().layout());
         assertEquals("Collection/{collection}/Entity/{entity}/{entity}_{studyDate}_{item}{part}.tar.gz",
                 config.destination().objectTemplate());
         assertEquals("local", config.metadata().type());
-        assertEquals(Path.of("./var/metadata"), config.metadata().localDir());
+        assertEquals(InstallationHome.directory().resolve("var/metadata"), config.metadata().localDir());
         assertEquals(Duration.ofSeconds(10), config.retry().initialDelay());
         assertEquals(Duration.ofMinutes(30), config.retry().maxDelay());
         assertEquals(0, config.retry().maxAttempts());

@@ -57,7 +57,7 @@ class FolderImportTest {
     void importWithNoGatewayStagesAloneAndTheNextStartDelivers() throws Exception {
         Path folder = work.resolve("archive");
         RelationshipCorpus.make(folder);
-        Path spool = work.resolve("spool");
+        Path spool = Files.createDirectories(work.resolve("spool")); // import refuses a spool that does not exist
         Path config = Files.writeString(work.resolve("gateway.yaml"), String.join("\n",
                 "spool:", "  dir: " + spool, "deidentify:", "  secretFile: " + spool.resolve("private/deidentify.key"), ""));
         Cli.Output output = Cli.execute("import", "--config", config.toString(), folder.toString());
