@@ -1,7 +1,5 @@
 package dev.dicomgateway.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
 import dev.dicomgateway.Gateway;
 import dev.dicomgateway.config.ConfigException;
 import dev.dicomgateway.config.GatewayConfig;
@@ -11,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -27,7 +24,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ConfigException {
         GatewayConfig settings = config.load();
-        applyLogLevel(settings.logLevel());
+        StandardOutputLog.apply(settings.log());
         Gateway gateway;
         try {
             gateway = Gateway.start(settings);
@@ -62,11 +59,5 @@ public final class RunCommand implements Callable<Integer> {
         String home = System.getProperty("dicomgateway.home");
         Path installed = Path.of(home == null ? "." : home, "conf", "gateway.yaml");
         return Files.isRegularFile(installed) ? installed : null;
-    }
-
-    private static void applyLogLevel(String level) {
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level));
-        }
     }
 }
