@@ -73,6 +73,18 @@ class MetricCardinalityTest {
                 .contains("modality_OT"), exposition);
         assertEquals(Set.of("CT01", "MR02"),
                 labelValues(exposition, "dicom_gateway_instances_received_total", "calling_ae", true));
+        Set<String> names = new TreeSet<>();
+        exposition.lines().map(SAMPLE::matcher).filter(Matcher::matches).forEach(m -> names.add(m.group(1)));
+        // what an operator must see from metrics alone: arrived, waiting (by state, bytes, age), delivered, failed and
+        // how, delivery latency, disk headroom, quarantine size, rejected associations
+        assertEquals(List.of(), Stream.of("dicom_gateway_instances_received_total", "dicom_gateway_batches",
+                "dicom_gateway_batches_bytes", "dicom_gateway_spool_bytes", "dicom_gateway_oldest_undelivered_seconds",
+                "dicom_gateway_delivery_seconds_count", "dicom_gateway_delivery_seconds_bucket",
+                "dicom_gateway_delivery_attempts_total", "dicom_gateway_instances_rejected_total",
+                "dicom_gateway_spool_free_bytes", "dicom_gateway_quarantine_instances", "dicom_gateway_quarantine_bytes",
+                "dicom_gateway_associations_total").filter(n -> !names.contains(n)).toList());
+        assertEquals(Set.copyOf(allowedLabelValues(ALLOWED_TITLES).get("dicom_gateway_batches{state}")),
+                labelValues(exposition, "dicom_gateway_batches_bytes", "state", false), "every state, from the start");
     }
 
     @Test
@@ -194,8 +206,10 @@ class MetricCardinalityTest {
         allowed.put("dicom_gateway_instances_duplicate_total{stage}", Set.copyOf(ReceiveMetrics.DUPLICATE_STAGES));
         allowed.put("dicom_gateway_instances_received_total{calling_ae}",
                 labels(Stream.concat(allowedTitles.stream(), Stream.of(ReceiveMetrics.OTHER_CALLING_AE))));
-        allowed.put("dicom_gateway_batches{state}", labels(Stream.concat(Arrays.stream(BatchState.values())
-                .map(s -> s.name().toLowerCase(Locale.ROOT)), Stream.of("failed"))));
+        Set<String> states = labels(Stream.concat(Arrays.stream(BatchState.values())
+                .map(s -> s.name().toLowerCase(Locale.ROOT)), Stream.of("failed")));
+        allowed.put("dicom_gateway_batches{state}", states);
+        allowed.put("dicom_gateway_batches_bytes{state}", states);
         // the store types of deliver's ObjectStore/MetadataStore classes (their type()), and the engine's outcomes
         allowed.put("dicom_gateway_delivery_attempts_total{destination}", Set.of("local", "gcs", "bigquery", "none"));
         allowed.put("dicom_gateway_delivery_attempts_total{result}", Set.of("success", "transient", "permanent"));
