@@ -107,7 +107,10 @@ public final class Gateway implements AutoCloseable {
         DiskSpace diskSpace = new DiskSpace(layout.root(), config.spool().minFreeBytes());
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.config().commonTags("gateway", config.gatewayId());
+        registry.config().commonTags("gateway", config.gatewayId())
+                // Micrometer's process.cpu.time counts nanoseconds (process_cpu_time_ns_total): Prometheus wants
+                // seconds, and process_cpu_usage already says how busy the process is.
+                .meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         JvmGcMetrics gcMetrics = new JvmGcMetrics();

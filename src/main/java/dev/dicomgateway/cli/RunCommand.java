@@ -1,7 +1,5 @@
 package dev.dicomgateway.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
 import dev.dicomgateway.Gateway;
 import dev.dicomgateway.config.ConfigException;
 import dev.dicomgateway.config.GatewayConfig;
@@ -9,7 +7,6 @@ import dev.dicomgateway.deidentify.SecretMismatchException;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -25,7 +22,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ConfigException {
         GatewayConfig settings = config.load();
-        applyLogLevel(settings.logLevel());
+        StandardOutputLog.apply(settings.log());
         Gateway gateway;
         try {
             gateway = Gateway.start(settings);
@@ -47,11 +44,5 @@ public final class RunCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
-    }
-
-    private static void applyLogLevel(String level) {
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level));
-        }
     }
 }

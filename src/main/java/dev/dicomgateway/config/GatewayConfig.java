@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /** The gateway's settings, validated. Built from {@link ConfigValues}; every key is documented in conf/gateway.yaml. */
 public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Spool spool, Http http,
                             Deidentify deidentify, Study study, Destination destination, Metadata metadata,
-                            Retry retry, int deliverWorkers, String logLevel) {
+                            Retry retry, int deliverWorkers, Log log) {
 
     /** When a study is complete. */
     public record Study(Duration stableAfter, Duration maxOpen) {
@@ -68,6 +68,10 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                              List<String> safePrivateAttributes, boolean quarantineEnabled,
                              List<String> quarantineModalities, List<String> quarantineSopClasses,
                              Duration quarantineRetention, List<String> pixelMasks) {
+    }
+
+    /** The gateway's log on standard output: its level, and its format ("text" lines or "json", one object a line). */
+    public record Log(String level, String format) {
     }
 
     /** The operations endpoint (health, readiness, metrics). */
@@ -134,7 +138,8 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
         }
         return new GatewayConfig(name(values, "gateway.id"), collection, dicom, spool,
                 http, deidentify(values), study, destination, metadata, retry,
-                values.integer("deliver.workers", 1, 64), logLevel(values));
+                values.integer("deliver.workers", 1, 64),
+                new Log(logLevel(values), oneOf(values, "log.format", List.of("text", "json"))));
     }
 
     private static final Pattern ID_PREFIX = Pattern.compile("[A-Za-z0-9_-]{0,3}");

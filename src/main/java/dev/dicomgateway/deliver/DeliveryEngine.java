@@ -8,6 +8,7 @@ import dev.dicomgateway.spool.DurableFiles;
 import dev.dicomgateway.spool.FatalErrors;
 import dev.dicomgateway.spool.Spool;
 import dev.dicomgateway.spool.SpoolLayout;
+import dev.dicomgateway.spool.SpoolUsage;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -62,6 +63,9 @@ public final class DeliveryEngine implements AutoCloseable {
     private final ExecutorService workers;
     private final Duration tick;
     private volatile long failedCount;
+    /** Bytes under failed/, recounted when its number of batches changes. */
+    private volatile long failedBytes;
+    private long failedBytesCountedFor = -1;
     private volatile long lastTickNanos = System.nanoTime();
     private volatile String fatalError;
     private Instant lastPurge = Instant.EPOCH;
@@ -85,7 +89,8 @@ public final class DeliveryEngine implements AutoCloseable {
                 jitter);
         this.clock = clock;
         this.tick = tick;
-        this.metrics = new DeliveryMetrics(registry, this::batchesByState, this::oldestUndeliveredSeconds);
+        this.metrics = new DeliveryMetrics(registry, this::batchesByState, this::batchBytesByState,
+                this::oldestUndeliveredSeconds);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("deliver-scheduler"));
         this.workers = Executors.newFixedThreadPool(config.deliverWorkers(), daemon("deliver-worker"));
     }
@@ -209,6 +214,10 @@ public final class DeliveryEngine implements AutoCloseable {
         }
         try (Stream<Path> failed = Files.list(layout.failed())) {
             failedCount = failed.count();
+        }
+        if (failedCount != failedBytesCountedFor) {
+            failedBytesCountedFor = failedCount;
+            failedBytes = SpoolUsage.bytesUnder(layout.failed());
         }
     }
 
@@ -389,6 +398,14 @@ public final class DeliveryEngine implements AutoCloseable {
         pending.values().forEach(m -> counts.merge(m.state.name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum));
         counts.put("failed", failedCount);
         return counts;
+    }
+
+    /** Bytes of the batches in the spool by state, as {@link #batchesByState} counts them. */
+    Map<String, Long> batchBytesByState() {
+        Map<String, Long> bytes = new HashMap<>();
+        pending.values().forEach(m -> bytes.merge(m.state.name().toLowerCase(java.util.Locale.ROOT), m.bytes(), Long::sum));
+        bytes.put("failed", failedBytes);
+        return bytes;
     }
 
     double oldestUndeliveredSeconds() {

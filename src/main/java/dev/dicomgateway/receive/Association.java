@@ -80,7 +80,7 @@ final class Association implements Runnable {
     public void run() {
         long started = System.nanoTime();
         boolean holdsSlot = false;
-        String outcome = "dropped";
+        AssociationResult outcome = AssociationResult.DROPPED;
         try {
             socket.setTcpNoDelay(true);
             deadline = new ReadDeadline(socket, settings.associationRequestTimeout());
@@ -93,7 +93,7 @@ final class Association implements Runnable {
             if (rejection.isPresent()) {
                 out.write(rejection.get().encode());
                 out.flush();
-                outcome = rejection.get().label();
+                outcome = AssociationResult.ofRejection(rejection.get().label());
                 closeGently();
                 return;
             }
@@ -106,23 +106,23 @@ final class Association implements Runnable {
             deadline.extend(settings.idleTimeout());
             outcome = serve();
         } catch (SocketTimeoutException e) {
-            outcome = request == null ? "request_timeout" : "idle_timeout";
+            outcome = request == null ? AssociationResult.REQUEST_TIMEOUT : AssociationResult.IDLE_TIMEOUT;
             sendAbort(ControlPdu.SOURCE_SERVICE_USER, 0);
         } catch (PduFormatException e) {
-            outcome = request == null ? "invalid_request" : "protocol_error";
+            outcome = request == null ? AssociationResult.INVALID_REQUEST : AssociationResult.PROTOCOL_ERROR;
             LOG.warn("association id={} protocol error: {}", id, LogText.escape(e.getMessage()));
             sendAbort(ControlPdu.SOURCE_SERVICE_PROVIDER, e.abortReason());
         } catch (MalformedCommandException e) {
-            outcome = "protocol_error";
+            outcome = AssociationResult.PROTOCOL_ERROR;
             LOG.warn("association id={} malformed DIMSE command: {}", id, LogText.escape(e.getMessage()));
             sendAbort(ControlPdu.SOURCE_SERVICE_PROVIDER, PduFormatException.INVALID_PDU_PARAMETER_VALUE);
         } catch (EOFException e) {
-            outcome = "dropped";
+            outcome = AssociationResult.DROPPED;
         } catch (IOException e) {
-            outcome = "dropped";
+            outcome = AssociationResult.DROPPED;
             LOG.debug("association id={} connection error", id, e);
         } catch (Throwable e) {
-            outcome = "internal_error";
+            outcome = AssociationResult.INTERNAL_ERROR;
             LOG.error("association id={} failed unexpectedly ({}: {}); aborted", id, e.getClass().getName(),
                     LogText.escape(e.getMessage()));
             LOG.debug("association id={} failure", id, e);
@@ -133,7 +133,7 @@ final class Association implements Runnable {
         } finally {
             if (transfer != null) {
                 transfer.abandon();
-                metrics.instanceRejected("incomplete");
+                metrics.instanceRejected(RefusalReason.INCOMPLETE.label());
                 instancesFailed++;
             }
             closeQuietly();
@@ -153,11 +153,11 @@ final class Association implements Runnable {
     }
 
     /** The association's message loop; returns how it ended. */
-    private String serve() throws IOException, PduFormatException, MalformedCommandException {
+    private AssociationResult serve() throws IOException, PduFormatException, MalformedCommandException {
         while (true) {
             Optional<PduReader.Header> next = pdus.nextHeader();
             if (next.isEmpty()) {
-                return "dropped";
+                return AssociationResult.DROPPED;
             }
             PduReader.Header header = next.get();
             switch (header.type()) {
@@ -170,11 +170,11 @@ final class Association implements Runnable {
                     out.write(ControlPdu.releaseResponse());
                     out.flush();
                     closeGently();
-                    return "released";
+                    return AssociationResult.RELEASED;
                 }
                 case PduType.ABORT -> {
                     pdus.controlBody(header);
-                    return "aborted_by_peer";
+                    return AssociationResult.ABORTED_BY_PEER;
                 }
                 default -> throw new PduFormatException(PduFormatException.UNEXPECTED_PDU,
                         String.format("unexpected PDU type 0x%02X during an established association", header.type()));
@@ -342,11 +342,11 @@ final class Association implements Runnable {
         }
     }
 
-    private void logEnd(String outcome, long durationMillis) {
+    private void logEnd(AssociationResult outcome, long durationMillis) {
         String calling = request == null ? "-" : LogText.escape(request.callingAeTitle());
         String called = request == null ? "-" : LogText.escape(request.calledAeTitle());
         LOG.info("association id={} calling_ae={} called_ae={} peer={} instances={} failed={} bytes={} duration_ms={} outcome={}",
                 id, calling, called, socket.getRemoteSocketAddress(), instancesStored, instancesFailed, bytesReceived,
-                durationMillis, outcome);
+                durationMillis, outcome.label());
     }
 }

@@ -90,18 +90,18 @@ public final class DicomListener implements AutoCloseable {
             }
             InetAddress peer = socket.getInetAddress();
             if (!allowedPeers.allows(peer)) {
-                metrics.association("rejected_peer_not_allowed");
+                metrics.association(AssociationResult.REJECTED_PEER_NOT_ALLOWED);
                 closeQuietly(socket);
                 allowedPeers.refused(peer);
                 continue;
             }
             if (connections.size() >= settings.maxAssociations() + REJECTION_MARGIN) {
-                metrics.association("overload");
+                metrics.association(AssociationResult.OVERLOAD);
                 closeQuietly(socket);
                 continue;
             }
             if (!peers.tryOpen(peer)) {
-                metrics.association("rejected_peer_limit");
+                metrics.association(AssociationResult.REJECTED_PEER_LIMIT);
                 closeQuietly(socket);
                 continue;
             }

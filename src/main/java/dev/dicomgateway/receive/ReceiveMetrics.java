@@ -10,7 +10,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** The receive stage's metrics (names are a contract with operators' dashboards and alerts). */
 public final class ReceiveMetrics {
     /** The calling_ae label of every title outside dicom.allowedCallingAeTitles (all of them when it is empty). */
-    static final String OTHER_CALLING_AE = "other";
+    public static final String OTHER_CALLING_AE = "other";
+    /**
+     * The stage label of dicom_gateway_instances_duplicate_total: where the earlier copy was (open study, or spool's
+     * DeliveredInstanceIndex.Stage: sealed, delivered).
+     */
+    public static final java.util.List<String> DUPLICATE_STAGES = java.util.List.of(StoreOutcome.OPEN, "sealed", "delivered");
     private final MeterRegistry registry;
     private final Counter bytesReceived;
     private final AtomicInteger activeAssociations = new AtomicInteger();
@@ -25,28 +30,26 @@ public final class ReceiveMetrics {
         this.labelledCallingAeTitles = Set.copyOf(allowedCallingAeTitles);
         this.bytesReceived = Counter.builder("dicom.gateway.bytes.received")
                 .description("Data set bytes received in C-STORE requests").register(registry);
-        for (String stage : new String[] {StoreOutcome.OPEN, "sealed", "delivered"}) {
+        for (String stage : DUPLICATE_STAGES) {
             duplicate(stage, 0);
         }
         Gauge.builder("dicom.gateway.associations.active", activeAssociations, AtomicInteger::get)
                 .description("Associations currently open").register(registry);
-        for (String result : new String[] {"released", "aborted_by_peer", "dropped", "idle_timeout",
-                "rejected_peer_limit", "rejected_peer_not_allowed"}) {
+        for (AssociationResult result : AssociationResult.values()) { // every series exists from the start, for rate()
             association(result, 0);
         }
-        for (String reason : new String[] {"disk_low", "disk_full", "staging_failed", "incomplete", "unparseable", "invalid_uid",
-                "missing_uid", "missing_patient_id", "sop_class_not_negotiated"}) {
-            instanceRejected(reason, 0);
+        for (RefusalReason reason : RefusalReason.values()) {
+            instanceRejected(reason.label(), 0);
         }
     }
 
-    void association(String result) {
+    void association(AssociationResult result) {
         association(result, 1);
     }
 
-    private void association(String result, int amount) {
+    private void association(AssociationResult result, int amount) {
         Counter.builder("dicom.gateway.associations").description("Associations by how they ended")
-                .tag("result", result).register(registry).increment(amount);
+                .tag("result", result.label()).register(registry).increment(amount);
     }
 
     void instanceReceived(String callingAeTitle) {

@@ -29,14 +29,14 @@ final class StagingFailure {
         String cause = describe(failure);
         Optional<String> full = FileSystemFull.reason(failure);
         if (full.isPresent()) {
-            return StoreOutcome.failed(Status.OUT_OF_RESOURCES, "disk_full",
+            return StoreOutcome.failed(Status.OUT_OF_RESOURCES, RefusalReason.DISK_FULL,
                     "spool file system full: " + full.get() + " (spool.dir)", cause);
         }
         if (failure instanceof IOException io) {
-            return StoreOutcome.failed(Status.PROCESSING_FAILURE, "staging_failed",
+            return StoreOutcome.failed(Status.PROCESSING_FAILURE, RefusalReason.STAGING_FAILED,
                     cut("cannot write to the spool: " + shortForm(io)), cause);
         }
-        return StoreOutcome.failed(Status.PROCESSING_FAILURE, "staging_failed",
+        return StoreOutcome.failed(Status.PROCESSING_FAILURE, RefusalReason.STAGING_FAILED,
                 cut("internal error while staging: " + failure.getClass().getSimpleName()), cause);
     }
 

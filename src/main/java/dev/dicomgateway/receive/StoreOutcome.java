@@ -28,13 +28,13 @@ public record StoreOutcome(int status, String reason, String comment, String dup
         return new StoreOutcome(Status.SUCCESS, "stored", "", stage, "");
     }
 
-    public static StoreOutcome refused(int status, String reason, String comment) {
-        return new StoreOutcome(status, reason, comment, null, "");
+    public static StoreOutcome refused(int status, RefusalReason reason, String comment) {
+        return new StoreOutcome(status, reason.label(), comment, null, "");
     }
 
     /** Not stored because something failed; {@code cause} is the exception as the log gives it. */
-    public static StoreOutcome failed(int status, String reason, String comment, String cause) {
-        return new StoreOutcome(status, reason, comment, null, cause);
+    public static StoreOutcome failed(int status, RefusalReason reason, String comment, String cause) {
+        return new StoreOutcome(status, reason.label(), comment, null, cause);
     }
 
     public boolean success() {

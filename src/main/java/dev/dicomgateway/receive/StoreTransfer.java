@@ -47,12 +47,12 @@ final class StoreTransfer {
 
     private void open(String negotiatedSopClassUid) {
         if (!Uids.isValid(sopInstanceUid) || !Uids.isValid(sopClassUid)) {
-            refusal = StoreOutcome.refused(Status.INVALID_UID, "invalid_uid",
+            refusal = StoreOutcome.refused(Status.INVALID_UID, RefusalReason.INVALID_UID,
                     "Affected SOP Class/Instance UID is not a valid UID");
             return;
         }
         if (!sopClassUid.equals(negotiatedSopClassUid)) {
-            refusal = StoreOutcome.refused(Status.SOP_CLASS_NOT_SUPPORTED, "sop_class_not_negotiated",
+            refusal = StoreOutcome.refused(Status.SOP_CLASS_NOT_SUPPORTED, RefusalReason.SOP_CLASS_NOT_NEGOTIATED,
                     "SOP class not negotiated on presentation context " + contextId);
             return;
         }

@@ -10,6 +10,7 @@ import dev.dicomgateway.dicom.UnreadableDataSetException;
 import dev.dicomgateway.dicom.Uids;
 import dev.dicomgateway.receive.InstanceSink;
 import dev.dicomgateway.receive.ReceivedInstance;
+import dev.dicomgateway.receive.RefusalReason;
 import dev.dicomgateway.receive.StoreOutcome;
 import dev.dicomgateway.receive.dimse.Status;
 import io.micrometer.core.instrument.Counter;
@@ -87,15 +88,15 @@ public final class InstanceStager implements InstanceSink {
     @Override
     public StoreOutcome admit() {
         if (diskSpace.isLow()) {
-            return StoreOutcome.refused(Status.OUT_OF_RESOURCES, "disk_low",
+            return StoreOutcome.refused(Status.OUT_OF_RESOURCES, RefusalReason.DISK_LOW,
                     "gateway spool disk below its free-space threshold");
         }
         if (reserve.givenUp()) { // the file system was full: what is free now is delivery's
-            return StoreOutcome.refused(Status.OUT_OF_RESOURCES, "disk_full",
+            return StoreOutcome.refused(Status.OUT_OF_RESOURCES, RefusalReason.DISK_FULL,
                     "spool file system full until delivery frees space (spool.dir)");
         }
         if (maxBytes > 0 && usage.bytes() >= maxBytes) {
-            return StoreOutcome.refused(Status.OUT_OF_RESOURCES, "spool_full",
+            return StoreOutcome.refused(Status.OUT_OF_RESOURCES, RefusalReason.SPOOL_FULL,
                     "gateway spool full until delivery catches up");
         }
         return null;
@@ -117,9 +118,9 @@ public final class InstanceStager implements InstanceSink {
                 DataSetLayout layout = DataSetLayout.read(instance.file(), limits);
                 prepared = deidentifier.deidentify(instance.file(), layout, output, instance.callingAeTitle());
             } catch (UnreadableDataSetException e) {
-                return StoreOutcome.refused(Status.CANNOT_UNDERSTAND, "unparseable", e.getMessage());
+                return StoreOutcome.refused(Status.CANNOT_UNDERSTAND, RefusalReason.UNPARSEABLE, e.getMessage());
             } catch (MissingPatientIdException e) {
-                return StoreOutcome.refused(Status.MISSING_PATIENT_ID, "missing_patient_id", e.getMessage());
+                return StoreOutcome.refused(Status.MISSING_PATIENT_ID, RefusalReason.MISSING_PATIENT_ID, e.getMessage());
             }
             StoreOutcome invalid = validate(prepared.original(), instance);
             if (invalid != null) {
@@ -184,7 +185,7 @@ public final class InstanceStager implements InstanceSink {
             known = index.find(study.collection(), prepared.sopInstanceUid());
         } catch (DeliveredInstanceIndex.UnavailableException e) { // refused: staging it could deliver a resend twice
             reportUnreadableIndex(e);
-            return StoreOutcome.refused(Status.PROCESSING_FAILURE, "staging_failed",
+            return StoreOutcome.refused(Status.PROCESSING_FAILURE, RefusalReason.STAGING_FAILED,
                     "delivered-instance index unreadable (see the gateway log)");
         }
         if (known.isEmpty() || !known.get().digest().equals(InstanceDigest.of(prepared.file()))) {
@@ -244,11 +245,11 @@ public final class InstanceStager implements InstanceSink {
             return uids;
         }
         if (!header.sopInstanceUid().equals(instance.sopInstanceUid())) {
-            return StoreOutcome.refused(Status.SOP_INSTANCE_UID_MISMATCH, "uid_mismatch",
+            return StoreOutcome.refused(Status.SOP_INSTANCE_UID_MISMATCH, RefusalReason.UID_MISMATCH,
                     "data set SOP Instance UID differs from the C-STORE request's");
         }
         if (!header.sopClassUid().isEmpty() && !header.sopClassUid().equals(instance.sopClassUid())) {
-            return StoreOutcome.refused(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, "sop_class_mismatch",
+            return StoreOutcome.refused(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, RefusalReason.SOP_CLASS_MISMATCH,
                     "data set SOP Class UID differs from the C-STORE request's");
         }
         return null;
@@ -256,10 +257,10 @@ public final class InstanceStager implements InstanceSink {
 
     private static StoreOutcome requireUid(String uid, String name) {
         if (uid.isEmpty()) {
-            return StoreOutcome.refused(Status.MISSING_REQUIRED_UID, "missing_uid", "data set has no " + name);
+            return StoreOutcome.refused(Status.MISSING_REQUIRED_UID, RefusalReason.MISSING_UID, "data set has no " + name);
         }
         if (!Uids.isValid(uid)) {
-            return StoreOutcome.refused(Status.INVALID_UID, "invalid_uid", "data set " + name + " is not a valid UID");
+            return StoreOutcome.refused(Status.INVALID_UID, RefusalReason.INVALID_UID, "data set " + name + " is not a valid UID");
         }
         return null;
     }

@@ -19,7 +19,7 @@ public final class SpoolUsage {
     }
 
     /** Bytes of the regular files under {@code directories}. */
-    static long bytesUnder(Path... directories) throws IOException {
+    public static long bytesUnder(Path... directories) throws IOException {
         long total = 0;
         for (Path directory : directories) {
             if (!Files.isDirectory(directory)) {

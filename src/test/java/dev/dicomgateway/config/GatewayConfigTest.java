@@ -200,6 +200,7 @@ class GatewayConfigTest {
         assertInvalid(Map.of("DICOM_GATEWAY_DICOM_AETITLE", "THIS-AE-TITLE-IS-TOO-LONG"), "dicom.aeTitle", "AE title");
         assertInvalid(Map.of("DICOM_GATEWAY_DICOM_MAXASSOCIATIONS", "0"), "dicom.maxAssociations", "1 to");
         assertInvalid(Map.of("DICOM_GATEWAY_LOG_LEVEL", "LOUD"), "log.level", "INFO");
+        assertInvalid(Map.of("DICOM_GATEWAY_LOG_FORMAT", "xml"), "log.format", "text, json");
     }
 
     @Test

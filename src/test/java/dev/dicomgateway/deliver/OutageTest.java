@@ -103,6 +103,15 @@ class OutageTest {
             assertTrue(metrics.contains("dicom_gateway_batches{gateway=\"gw-1\",state=\"failed\"} 1.0"), metrics);
             assertTrue(metrics.contains("dicom_gateway_batches{gateway=\"gw-1\",state=\"sealed\"} 0.0"), metrics);
             assertTrue(!metrics.contains("NaN"), "no gauge lost its source: " + metrics);
+            long failedBytes = Files.walk(spool.resolve("failed")).filter(Files::isRegularFile)
+                    .mapToLong(f -> f.toFile().length()).sum();
+            String failedSeries = "dicom_gateway_batches_bytes{gateway=\"gw-1\",state=\"failed\"} " + (double) failedBytes;
+            for (int i = 0; i < 100 && !gateway.registry().scrape().contains(failedSeries); i++) {
+                Thread.sleep(50); // recounted at the engine's next scan
+            }
+            metrics = gateway.registry().scrape();
+            assertTrue(metrics.contains(failedSeries), failedSeries + " in " + metrics);
+            assertTrue(metrics.contains("dicom_gateway_batches_bytes{gateway=\"gw-1\",state=\"sealed\"} 0.0"), metrics);
             String status = Cli.run("status", "--config", config.toString());
             assertTrue(status.contains("403 Forbidden"), "status shows the reason: " + status);
             assertEquals(0, Delivered.files(TestGateway.bucketOf(spool), ".tar.gz").size());
