@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,6 +27,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws ConfigException {
         GatewayConfig settings = config.load();
         applyLogLevel(settings.logLevel());
+        StopSignals signals = StopSignals.install(); // before the start: a SIGTERM during it is a stop, not exit 143
         Gateway gateway;
         try {
             gateway = Gateway.start(settings);
@@ -38,17 +38,10 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("dicom-gateway: cannot start: " + e.getMessage());
             return EXIT_START;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            stopped.countDown();
-        }, "shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return 0;
+        ConfigReload reload = new ConfigReload(config, gateway, RunCommand::applyLogLevel, gateway.registry());
+        signals.serve(gateway, reload);
+        gateway.close();
+        return 0; // a clean stop, whichever signal asked for it (systemd's SuccessExitStatus=143 stays for older builds)
     }
 
     /**

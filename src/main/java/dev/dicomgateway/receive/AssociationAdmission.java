@@ -8,6 +8,8 @@ import java.util.Set;
 
 /** Decides from an A-ASSOCIATE-RQ alone whether to reject it: protocol version, application context, AE titles. */
 final class AssociationAdmission {
+    /** The calling_ae label of every title outside dicom.allowedCallingAeTitles (all of them when it is empty). */
+    static final String OTHER_CALLING_AE = "other";
     private final String calledAeTitle;
     private final Set<String> allowedCallingAeTitles;
 
@@ -31,5 +33,13 @@ final class AssociationAdmission {
             return Optional.of(AssociateReject.CALLING_AE_NOT_RECOGNIZED);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The calling_ae metric label of {@code callingAeTitle}: allow-listed titles get a value of their own, every other
+     * title is "other", so a peer inventing titles cannot create series.
+     */
+    String callingAeLabel(String callingAeTitle) {
+        return allowedCallingAeTitles.contains(callingAeTitle) ? callingAeTitle : OTHER_CALLING_AE;
     }
 }

@@ -89,6 +89,7 @@ public final class GatewayProcess implements AutoCloseable {
         builder.environment().put("DICOM_GATEWAY_DICOM_BIND", "127.0.0.1");
         builder.environment().put("DICOM_GATEWAY_DICOM_PORT", String.valueOf(dicomPort));
         builder.environment().put("DICOM_GATEWAY_HTTP_PORT", "0");
+        builder.environment().put("DICOM_GATEWAY_DICOM_SHUTDOWNTIMEOUT", "5s"); // below close()'s 15 s before SIGKILL
         builder.environment().put("DICOM_GATEWAY_SPOOL_DIR", spool.toString());
         builder.environment().put("DICOM_GATEWAY_SPOOL_MINFREEBYTES", "0");
         builder.environment().put("DICOM_GATEWAY_SPOOL_RESERVEBYTES", "1MiB"); // real, but not 64 MiB per test
