@@ -20,7 +20,10 @@ final class StopSignals {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicInteger stops = new AtomicInteger();
     private final AtomicReference<Gateway> gateway = new AtomicReference<>();
-    private final AtomicReference<ConfigReload> reload = new AtomicReference<>();
+    /** Set while the gateway runs; a SIGHUP before that is remembered in {@link #reloadPending}, after it ignored. */
+    private ConfigReload reload;
+    private boolean reloadPending;
+    private boolean stopping;
 
     private StopSignals() {
     }
@@ -37,16 +40,25 @@ final class StopSignals {
     /** Blocks until SIGTERM or SIGINT; meanwhile SIGHUP runs {@code reload}. Then the caller closes the gateway. */
     void serve(Gateway running, ConfigReload configReload) {
         gateway.set(running);
-        reload.set(configReload);
         if (stops.get() > 1) { // signalled twice while starting
             running.cutStopShort();
+        }
+        boolean pending;
+        synchronized (this) {
+            reload = configReload;
+            pending = reloadPending;
+        }
+        if (pending) { // SIGHUP while starting: the file may have changed after it was read
+            configReload.reload();
         }
         try {
             stopRequested.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        reload.set(null); // a SIGHUP during the stop changes nothing any more
+        synchronized (this) {
+            stopping = true; // a SIGHUP during the stop changes nothing any more
+        }
     }
 
     private void stop(Signal signal) {
@@ -64,10 +76,18 @@ final class StopSignals {
     }
 
     private void hangUp(Signal signal) {
-        ConfigReload current = reload.get();
-        if (current == null) {
-            LOG.warn("SIGHUP received while starting or stopping: nothing reloaded (send it again once the gateway is ready)");
-            return;
+        ConfigReload current;
+        synchronized (this) {
+            if (stopping) {
+                LOG.warn("SIGHUP received while stopping: nothing reloaded");
+                return;
+            }
+            if (reload == null) {
+                reloadPending = true;
+                LOG.info("SIGHUP received while starting: the configuration is reloaded once the gateway is ready");
+                return;
+            }
+            current = reload;
         }
         current.reload();
     }
