@@ -41,7 +41,7 @@ public final class RunCommand implements Callable<Integer> {
         ConfigReload reload = new ConfigReload(config, gateway, RunCommand::applyLogLevel, gateway.registry());
         signals.serve(gateway, reload);
         gateway.close();
-        return 0; // a clean stop, whichever signal asked for it (systemd's SuccessExitStatus=143 stays for older builds)
+        return 0; // a clean stop, whichever signal asked for it (SuccessExitStatus=143: a SIGTERM before install())
     }
 
     /**
