@@ -97,11 +97,11 @@ public final class DicomListener implements AutoCloseable {
                 return;
             }
             InetAddress peer = socket.getInetAddress();
-            ReceivePolicy policy = receivePolicy.get(); // once: this connection keeps it, whatever a reload does later
-            if (!policy.peers().allows(peer)) {
+            ReceivePolicy admitting = receivePolicy.get(); // once: this connection keeps it, whatever a reload does later
+            if (!admitting.peers().allows(peer)) {
                 metrics.association("rejected_peer_not_allowed");
                 closeQuietly(socket);
-                policy.peers().refused(peer);
+                admitting.peers().refused(peer);
                 continue;
             }
             if (connections.size() >= settings.maxAssociations() + REJECTION_MARGIN) {
@@ -116,7 +116,7 @@ public final class DicomListener implements AutoCloseable {
             }
             connections.add(socket);
             long id = associationIds.incrementAndGet();
-            Association association = new Association(id, socket, settings, policy, limit, this.policy, sink, metrics);
+            Association association = new Association(id, socket, settings, admitting, limit, policy, sink, metrics);
             Thread thread = new Thread(() -> {
                 try {
                     association.run();
