@@ -134,7 +134,7 @@ public final class Gateway implements AutoCloseable {
             spool.close();
             throw e;
         }
-        ReceiveMetrics receiveMetrics = new ReceiveMetrics(registry, config.dicom().allowedCallingAeTitles());
+        ReceiveMetrics receiveMetrics = new ReceiveMetrics(registry);
         DicomListener listener = new DicomListener(config.dicom(), spool.stager(), receiveMetrics);
         try {
             listener.start();
@@ -231,6 +231,25 @@ public final class Gateway implements AutoCloseable {
         return registry;
     }
 
+    /**
+     * Applies what a reload may change (dicom.allowedCallingAeTitles, dicom.allowedPeers) to the associations that
+     * start from now on; log.level is the command line's (it owns the logging back end). Other changes wait for a
+     * restart: {@link dev.dicomgateway.config.RestartOnlyChanges} names them.
+     */
+    public void apply(GatewayConfig reloaded) {
+        listener.apply(reloaded.dicom());
+    }
+
+    /** A second stop signal: the wait for associations in flight ends now, the rest of the stop is unchanged. */
+    public void cutStopShort() {
+        listener.cutDrainShort();
+    }
+
+    /**
+     * Stops in the order the data travels: the DICOM port closes at once, associations in flight get
+     * dicom.shutdownTimeout to finish, then the import inbox, delivery (the step in progress completes), the spool
+     * and its index, the operations endpoint and last the spool's lock.
+     */
     @Override
     public void close() {
         listener.close();

@@ -6,7 +6,6 @@ import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.deidentify.SecretMismatchException;
 import java.io.IOException;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -23,6 +22,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws ConfigException {
         GatewayConfig settings = config.load();
         StandardOutputLog.apply(settings.log());
+        StopSignals signals = StopSignals.install(); // before the start: a SIGTERM during it is a stop, not exit 143
         Gateway gateway;
         try {
             gateway = Gateway.start(settings);
@@ -33,16 +33,9 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("dicom-gateway: cannot start: " + e.getMessage());
             return EXIT_START;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            stopped.countDown();
-        }, "shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return 0;
+        ConfigReload reload = new ConfigReload(config, gateway, StandardOutputLog::applyLevel, gateway.registry());
+        signals.serve(gateway, reload);
+        gateway.close();
+        return 0; // a clean stop, whichever signal asked for it (SuccessExitStatus=143: a SIGTERM before install())
     }
 }

@@ -19,12 +19,19 @@ final class StandardOutputLog {
     private StandardOutputLog() {
     }
 
+    /** The root level (log.level), also what a reload changes. */
+    static void applyLevel(String level) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level));
+        }
+    }
+
     static void apply(GatewayConfig.Log settings) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return; // another SLF4J binding (a test harness): it keeps its own format
         }
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.toLevel(settings.level()));
+        applyLevel(settings.level());
         if (settings.format().equals("json")
                 && root.getAppender(APPENDER) instanceof ConsoleAppender<ILoggingEvent> console) {
             JsonLineEncoder encoder = new JsonLineEncoder();

@@ -49,7 +49,7 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                         List<AddressRange> allowedPeers, int maxAssociations, int maxAssociationsPerPeer,
                         Duration idleTimeout,
                         Duration associationRequestTimeout, int maxPduLength, int maxSequenceDepth,
-                        long maxHeaderBytes, int maxValuesPerElement) {
+                        long maxHeaderBytes, int maxValuesPerElement, Duration shutdownTimeout) {
     }
 
     /** The staging area on disk; reserveBytes of its file system are kept for delivery (never for staging). */
@@ -105,7 +105,8 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                 values.integer("dicom.maxPduLength", 4096, 16 * 1024 * 1024),
                 values.integer("dicom.maxSequenceDepth", 1, 128),
                 atLeast(values, "dicom.maxHeaderBytes", 64 * 1024),
-                values.integer("dicom.maxValuesPerElement", 16, 10_000_000));
+                values.integer("dicom.maxValuesPerElement", 16, 10_000_000),
+                values.duration("dicom.shutdownTimeout", Duration.ZERO));
         Spool spool = new Spool(values.path("spool.dir"), nonNegative(values, "spool.minFreeBytes"),
                 nonNegative(values, "spool.maxBytes"), nonNegative(values, "spool.reserveBytes"),
                 values.duration("spool.keepDelivered", Duration.ZERO),

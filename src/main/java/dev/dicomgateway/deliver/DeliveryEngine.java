@@ -44,6 +44,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
     private static final Duration DEFAULT_TICK = Duration.ofMillis(250);
     private static final Duration QUEUED_POLL = Duration.ofSeconds(1);
+    /** How long a stop waits for the tick, then for the workers' current steps, before interrupting them. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
     /** A tick that has not completed for this long means the scheduler is stuck or gone: /readyz says so. */
     private static final Duration STALLED_AFTER = Duration.ofSeconds(60);
     /** Unexpected exceptions (bugs, not outages) in one batch's steps before it goes to failed/. */
@@ -60,6 +62,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private final Map<String, BatchManifest> pending = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler;
+    /** Set by {@link #close}: workers end their batch after the step in progress, queued batches do nothing. */
+    private volatile boolean stopping;
     private final ExecutorService workers;
     private final Duration tick;
     private volatile long failedCount;
@@ -226,6 +230,9 @@ public final class DeliveryEngine implements AutoCloseable {
         BatchManifest manifest = pending.get(batchId);
         try {
             while (manifest.state != BatchState.METADATA_STORED && manifest.state != BatchState.DONE) {
+                if (stopping) {
+                    return; // a stop: the step just done is durable; the next start resumes from its state
+                }
                 BatchState before = manifest.state;
                 manifest = delivery.step(batch, manifest);
                 pending.put(batchId, manifest);
@@ -414,18 +421,32 @@ public final class DeliveryEngine implements AutoCloseable {
                 .map(t -> Duration.between(t, clock.instant()).toMillis() / 1000.0).orElse(0.0);
     }
 
+    /**
+     * Stops without cutting a write short: no new tick starts, the tick in progress (a seal, a scan) ends, each worker
+     * finishes the delivery step it is in (its file written and synced) and leaves the rest of the batch, and the
+     * backlog for the next start. Waits {@link #STOP_WAIT} for each of the two, then interrupts what is left.
+     */
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        stopping = true;
+        scheduler.shutdown(); // cancels the periodic tick; one that is running completes
+        awaitOrInterrupt(scheduler, "delivery scheduler");
         workers.shutdown();
+        awaitOrInterrupt(workers, "delivery workers");
+        destinations.metadata().close();
+    }
+
+    private static void awaitOrInterrupt(java.util.concurrent.ExecutorService executor, String what) {
         try {
-            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
-                workers.shutdownNow();
+            if (!executor.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("{} still busy {} after the stop began; interrupting them (what they wrote is redone at the next start)",
+                        what, STOP_WAIT);
+                executor.shutdownNow();
             }
         } catch (InterruptedException e) {
+            executor.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        destinations.metadata().close();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

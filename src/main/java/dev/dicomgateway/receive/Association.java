@@ -44,7 +44,7 @@ final class Association implements Runnable {
     private final long id;
     private final Socket socket;
     private final GatewayConfig.Dicom settings;
-    private final AssociationAdmission admission;
+    private final ReceivePolicy receivePolicy;
     private final AssociationLimit limit;
     private final PresentationContextPolicy policy;
     private final InstanceSink sink;
@@ -64,12 +64,12 @@ final class Association implements Runnable {
     private long bytesReceived;
     private long bytesSinceProgress;
 
-    Association(long id, Socket socket, GatewayConfig.Dicom settings, AssociationAdmission admission,
+    Association(long id, Socket socket, GatewayConfig.Dicom settings, ReceivePolicy receivePolicy,
                 AssociationLimit limit, PresentationContextPolicy policy, InstanceSink sink, ReceiveMetrics metrics) {
         this.id = id;
         this.socket = socket;
         this.settings = settings;
-        this.admission = admission;
+        this.receivePolicy = receivePolicy;
         this.limit = limit;
         this.policy = policy;
         this.sink = sink;
@@ -103,6 +103,8 @@ final class Association implements Runnable {
             answers.stream().filter(PresentationContextAnswer::accepted).forEach(answer -> accepted.put(answer.id(), answer));
             out.write(AssociateAccept.encode(request, answers, settings.maxPduLength()));
             out.flush();
+            LOG.debug("association id={} accepted: calling_ae={} peer={} contexts_accepted={}/{}", id,
+                    LogText.escape(request.callingAeTitle()), socket.getRemoteSocketAddress(), accepted.size(), answers.size());
             deadline.extend(settings.idleTimeout());
             outcome = serve();
         } catch (SocketTimeoutException e) {
@@ -149,7 +151,7 @@ final class Association implements Runnable {
     /** Reads the A-ASSOCIATE-RQ; returns the rejection it deserves, if any. */
     private Optional<AssociateReject> negotiate() throws IOException, PduFormatException {
         request = pdus.associateRequest(MAX_REQUEST_PDU);
-        return admission.rejection(request);
+        return receivePolicy.rejection(request);
     }
 
     /** The association's message loop; returns how it ended. */
@@ -277,7 +279,7 @@ final class Association implements Runnable {
         StoreOutcome outcome = finished.finish();
         if (outcome.success()) {
             instancesStored++;
-            metrics.instanceReceived(request.callingAeTitle());
+            metrics.instanceReceived(receivePolicy.callingAeLabel(request.callingAeTitle()));
             if (outcome.duplicateStage() != null) {
                 metrics.duplicate(outcome.duplicateStage());
             }

@@ -32,4 +32,12 @@ final class AssociationAdmission {
         }
         return Optional.empty();
     }
+
+    /**
+     * The calling_ae metric label of {@code callingAeTitle}: allow-listed titles get a value of their own, every other
+     * title is "other", so a peer inventing titles cannot create series.
+     */
+    String callingAeLabel(String callingAeTitle) {
+        return allowedCallingAeTitles.contains(callingAeTitle) ? callingAeTitle : ReceiveMetrics.OTHER_CALLING_AE;
+    }
 }

@@ -3,8 +3,6 @@ package dev.dicomgateway.receive;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.Collection;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The receive stage's metrics (names are a contract with operators' dashboards and alerts). */
@@ -19,15 +17,10 @@ public final class ReceiveMetrics {
     private final MeterRegistry registry;
     private final Counter bytesReceived;
     private final AtomicInteger activeAssociations = new AtomicInteger();
-    private final Set<String> labelledCallingAeTitles;
 
-    /**
-     * {@code allowedCallingAeTitles} (dicom.allowedCallingAeTitles) are the calling AE titles that get a label value
-     * of their own; every other title is counted as "other", so a peer inventing titles cannot create series.
-     */
-    public ReceiveMetrics(MeterRegistry registry, Collection<String> allowedCallingAeTitles) {
+    /** The calling_ae label values come from the association's {@link ReceivePolicy} (dicom.allowedCallingAeTitles). */
+    public ReceiveMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.labelledCallingAeTitles = Set.copyOf(allowedCallingAeTitles);
         this.bytesReceived = Counter.builder("dicom.gateway.bytes.received")
                 .description("Data set bytes received in C-STORE requests").register(registry);
         for (String stage : DUPLICATE_STAGES) {
@@ -52,9 +45,10 @@ public final class ReceiveMetrics {
                 .tag("result", result.label()).register(registry).increment(amount);
     }
 
-    void instanceReceived(String callingAeTitle) {
+    /** An instance acknowledged with Success; {@code callingAeLabel} is {@link ReceivePolicy#callingAeLabel}'s. */
+    void instanceReceived(String callingAeLabel) {
         Counter.builder("dicom.gateway.instances.received").description("Instances stored and acknowledged with Success")
-                .tag("calling_ae", labelledCallingAeTitles.contains(callingAeTitle) ? callingAeTitle : OTHER_CALLING_AE)
+                .tag("calling_ae", callingAeLabel)
                 .register(registry).increment();
     }
 

@@ -86,6 +86,25 @@ class SystemdUnitTest {
         gateway.close();
         assertTrue(success.contains(gateway.exitStatus()),
                 "exit status " + gateway.exitStatus() + " after SIGTERM; the unit accepts " + success);
+        assertEquals(0, gateway.exitStatus(), "a SIGTERM stop exits 0 (143 would mean the JVM's default handler ran)");
+    }
+
+    /** systemctl reload sends SIGHUP to the gateway (ConfigReload re-reads the configuration). */
+    @Test
+    void reloadSendsHangUpToTheMainProcess() throws IOException {
+        assertEquals(List.of("/bin/kill -HUP $MAINPID"), serviceValues("ExecReload"));
+    }
+
+    /** systemd's SIGKILL must not come before the gateway's own bound, dicom.shutdownTimeout, plus the rest of the stop. */
+    @Test
+    void stopTimeoutExceedsTheShutdownTimeoutWithAMargin() throws Exception {
+        java.time.Duration shutdown = dev.dicomgateway.config.GatewayConfig.load(Path.of("conf/gateway.yaml"),
+                java.util.Map.of()).dicom().shutdownTimeout();
+        List<String> stop = serviceValues("TimeoutStopSec");
+        assertEquals(1, stop.size(), String.valueOf(stop));
+        long stopSeconds = Long.parseLong(stop.get(0).replace("s", ""));
+        assertTrue(stopSeconds >= shutdown.toSeconds() + 10, "TimeoutStopSec=" + stopSeconds + " must exceed "
+                + "dicom.shutdownTimeout (" + shutdown.toSeconds() + "s) by at least 10s");
     }
 
     /** Exit 2 is a configuration error: Restart=on-failure would restart it forever, RestartPreventExitStatus stops. */

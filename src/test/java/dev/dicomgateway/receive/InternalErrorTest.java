@@ -12,7 +12,6 @@ import dev.dicomgateway.testing.TestGateway;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +31,7 @@ class InternalErrorTest {
                 "DICOM_GATEWAY_DICOM_PORT", "0")).dicom();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (LogCapture log = new LogCapture();
-             DicomListener listener = new DicomListener(settings, new FailingSink(tmp), new ReceiveMetrics(registry, List.of()))) {
+             DicomListener listener = new DicomListener(settings, new FailingSink(tmp), new ReceiveMetrics(registry))) {
             listener.start();
             for (int i = 0; i < 2; i++) {
                 try (RawScu scu = RawScu.associated(listener.port(), TestGateway.AE_TITLE, "FAILING")) {

@@ -48,11 +48,26 @@ public final class GatewayProcess implements AutoCloseable {
         return start(Path.of(System.getProperty("java.home")), wrapper, spool, log, environment);
     }
 
+    /**
+     * Starts {@code run --config config}: the file holds what a test changes and reloads (SIGHUP); the test settings
+     * (ports, spool, destinations) stay DICOM_GATEWAY_* variables, which take precedence over the file.
+     */
+    public static GatewayProcess startWithConfig(Path config, Path spool, Path log, String... environment)
+            throws IOException, InterruptedException {
+        return start(Path.of(System.getProperty("java.home")), null, List.of("--config", config.toString()), spool, log,
+                environment);
+    }
+
     private static GatewayProcess start(Path javaHome, List<String> wrapper, Path spool, Path log, String... environment)
             throws IOException, InterruptedException {
+        return start(javaHome, wrapper, List.of(), spool, log, environment);
+    }
+
+    private static GatewayProcess start(Path javaHome, List<String> wrapper, List<String> runArgs, Path spool, Path log,
+                                        String... environment) throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return startOnce(javaHome, wrapper, spool, log, environment);
+                return startOnce(javaHome, wrapper, runArgs, spool, log, environment);
             } catch (IOException e) {
                 if (attempt == 3 || !e.getMessage().contains("Address already in use")) {
                     throw e; // only the free-port race (another process took it meanwhile) is retried
@@ -61,13 +76,14 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    private static GatewayProcess startOnce(Path javaHome, List<String> wrapper, Path spool, Path log, String... environment)
-            throws IOException, InterruptedException {
+    private static GatewayProcess startOnce(Path javaHome, List<String> wrapper, List<String> runArgs, Path spool, Path log,
+                                            String... environment) throws IOException, InterruptedException {
         int dicomPort = freePort();
         List<String> command = new java.util.ArrayList<>(wrapper == null ? List.of() : wrapper);
         command.addAll(List.of(
                 javaHome.resolve("bin").resolve("java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), "dev.dicomgateway.cli.Main", "run"));
+        command.addAll(runArgs);
         ProcessBuilder builder = configure(new ProcessBuilder(command), spool, dicomPort, environment);
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         GatewayProcess gateway = new GatewayProcess(builder.start(), dicomPort, log, wrapper != null);
@@ -89,6 +105,7 @@ public final class GatewayProcess implements AutoCloseable {
         builder.environment().put("DICOM_GATEWAY_DICOM_BIND", "127.0.0.1");
         builder.environment().put("DICOM_GATEWAY_DICOM_PORT", String.valueOf(dicomPort));
         builder.environment().put("DICOM_GATEWAY_HTTP_PORT", "0");
+        builder.environment().put("DICOM_GATEWAY_DICOM_SHUTDOWNTIMEOUT", "5s"); // below close()'s 15 s before SIGKILL
         builder.environment().put("DICOM_GATEWAY_SPOOL_DIR", spool.toString());
         builder.environment().put("DICOM_GATEWAY_SPOOL_MINFREEBYTES", "0");
         builder.environment().put("DICOM_GATEWAY_SPOOL_RESERVEBYTES", "1MiB"); // real, but not 64 MiB per test
@@ -128,8 +145,24 @@ public final class GatewayProcess implements AutoCloseable {
         throw new IOException("no \"ready\" line with http_port in " + log);
     }
 
-    /** How the process ended, after {@link #close} (SIGTERM) or {@link #kill}; the JVM's status after SIGTERM is 143. */
+    /** How the process ended, after {@link #close} (SIGTERM: 0, a clean stop) or {@link #kill}. */
     public int exitStatus() {
+        return process.exitValue();
+    }
+
+    /** Sends signal {@code name} ("TERM", "HUP" …) to the gateway and returns at once. */
+    public void signal(String name) throws IOException, InterruptedException {
+        int exit = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " exited " + exit);
+        }
+    }
+
+    /** Waits at most {@code timeout} for the process to end; its exit status, or an AssertionError naming the wait. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("gateway process " + process.pid() + " still running " + timeout + " after the signal");
+        }
         return process.exitValue();
     }
 

@@ -57,6 +57,7 @@ public final class TestGateway {
         Map<String, String> environment = new HashMap<>(Map.of(
                 "DICOM_GATEWAY_DICOM_BIND", "127.0.0.1",
                 "DICOM_GATEWAY_DICOM_PORT", "0",
+                "DICOM_GATEWAY_DICOM_SHUTDOWNTIMEOUT", "5s", // associations left open by a test: the grace before this key
                 "DICOM_GATEWAY_HTTP_PORT", "0",
                 "DICOM_GATEWAY_SPOOL_DIR", spool.toString(),
                 "DICOM_GATEWAY_SPOOL_MINFREEBYTES", "0",
