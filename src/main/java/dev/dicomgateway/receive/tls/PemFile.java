@@ -77,7 +77,7 @@ final class PemFile {
                 }
                 byte[] der;
                 try {
-                    der = Base64.getMimeDecoder().decode(base64.toString());
+                    der = Base64.getDecoder().decode(base64.toString().replaceAll("\\s", ""));
                 } catch (IllegalArgumentException e) {
                     throw new TlsMaterialException(name + ": the block \"BEGIN " + label + "\" of line " + beganAt
                             + " is not valid base64");
