@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
@@ -49,7 +50,11 @@ final class TlsHandshake implements AutoCloseable {
     /** The connection with TLS established, or empty (the failure counted and the connection closed). */
     Optional<SSLSocket> perform(Socket connection) {
         InetAddress peer = connection.getInetAddress();
-        ScheduledFuture<?> deadline = deadlines.schedule(() -> closeQuietly(connection), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        AtomicBoolean timedOut = new AtomicBoolean(); // set before the timer closes, so the failure it causes is read right
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+            timedOut.set(true);
+            closeQuietly(connection);
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         HandshakeFailure failure;
         try {
             connection.setSoTimeout((int) Math.max(1, timeout.toMillis()));
@@ -70,10 +75,10 @@ final class TlsHandshake implements AutoCloseable {
         } catch (SocketTimeoutException e) {
             failure = HandshakeFailure.TIMEOUT;
         } catch (SSLException e) {
-            failure = deadline.isDone() ? HandshakeFailure.TIMEOUT : HandshakeFailure.of(e);
+            failure = timedOut.get() ? HandshakeFailure.TIMEOUT : HandshakeFailure.of(e);
             LOG.debug("TLS handshake with {} failed", peer.getHostAddress(), e);
         } catch (IOException e) {
-            failure = deadline.isDone() ? HandshakeFailure.TIMEOUT : HandshakeFailure.CLOSED;
+            failure = timedOut.get() ? HandshakeFailure.TIMEOUT : HandshakeFailure.CLOSED;
         }
         deadline.cancel(false);
         closeQuietly(connection);
