@@ -78,7 +78,10 @@ final class TlsHandshake implements AutoCloseable {
             failure = timedOut.get() ? HandshakeFailure.TIMEOUT : HandshakeFailure.of(e);
             LOG.debug("TLS handshake with {} failed", peer.getHostAddress(), e);
         } catch (IOException e) {
-            failure = timedOut.get() ? HandshakeFailure.TIMEOUT : HandshakeFailure.CLOSED;
+            failure = timedOut.get() ? HandshakeFailure.TIMEOUT
+                    : e instanceof java.io.EOFException || e instanceof java.net.SocketException ? HandshakeFailure.CLOSED
+                    : HandshakeFailure.OTHER;
+            LOG.debug("TLS handshake with {} failed", peer.getHostAddress(), e);
         }
         deadline.cancel(false);
         closeQuietly(connection);

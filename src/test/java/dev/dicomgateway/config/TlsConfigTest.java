@@ -160,6 +160,20 @@ class TlsConfigTest {
         assertTrue(check.err().contains("dicom.tls.privateKey") && check.err().contains("encrypted"), check.err());
     }
 
+    @Test
+    void checkReportsTheCertificatesExpiry() throws Exception {
+        Path config = Files.writeString(dir.resolve("tls-ok.yaml"), String.join("\n", "spool:",
+                "  dir: " + dir.resolve("spool-ok"), "deidentify:", "  secretFile: " + dir.resolve("secret.key"),
+                "destination:", "  local:", "    dir: " + dir.resolve("bucket"), "metadata:", "  local:",
+                "    dir: " + dir.resolve("metadata"), "dicom:", "  tls:", "    enabled: true",
+                "    certificate: " + pki.serverCertificate(), "    privateKey: " + pki.serverKey(),
+                "    trustedCertificates: " + pki.caCertificate(), ""));
+        Cli.Output check = Cli.execute("check", "--config", config.toString());
+        assertTrue(check.out().lines().anyMatch(line -> line.startsWith("ok") && line.contains("dicom tls")
+                && line.contains("port 2762, client auth required, certificate expires") && line.contains("(in 29 days)")),
+                check.out() + check.err());
+    }
+
     private static Map<String, String> environment() {
         Map<String, String> environment = new HashMap<>(Map.of(
                 "DICOM_GATEWAY_DICOM_TLS_ENABLED", "true",

@@ -150,6 +150,25 @@ class TlsPortTest {
         }
     }
 
+    /** The handshake runs on the connection's thread: a peer stalled in it does not keep the next one from being served. */
+    @Test
+    void aStalledHandshakeDoesNotHoldUpTheNextClient() throws Exception {
+        try (Gateway gateway = TestGateway.startPassthrough(spool, rsa.gatewayOverrides(
+                "DICOM_GATEWAY_DICOM_ASSOCIATIONREQUESTTIMEOUT", "30s"));
+             Socket stalled = new Socket(InetAddress.getLoopbackAddress(), gateway.dicomTlsPort())) {
+            stalled.getOutputStream().write(new byte[] {0x16, 0x03, 0x01});
+            stalled.getOutputStream().flush();
+            Thread.sleep(200);
+            long started = System.nanoTime();
+            Dcmtk.Result echo = Dcmtk.echoscu(gateway.dicomTlsPort(), TestGateway.AE_TITLE, "ECHOSCU",
+                    List.of("-to", "5", "-ta", "5", "+tls", rsa.clientKey().toString(), rsa.clientCertificate().toString(),
+                            "+cf", rsa.caCertificate().toString()));
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(0, echo.exitCode(), echo.output());
+            assertTrue(millis < 5_000, "served after " + millis + " ms");
+        }
+    }
+
     @Test
     void withThePlainPortDisabledOnlyTheTlsPortListens() throws Exception {
         int plainPort;
