@@ -97,6 +97,35 @@ class TlsPortTest {
     }
 
     @Test
+    void clientAuthOptionalAcceptsNoCertificateButRefusesAnUntrustedOne() throws Exception {
+        try (Gateway gateway = TestGateway.startPassthrough(spool, rsa.gatewayOverrides(
+                "DICOM_GATEWAY_DICOM_TLS_CLIENTAUTH", "optional"))) {
+            Dcmtk.Result anonymous = Dcmtk.echoscu(gateway.dicomTlsPort(), TestGateway.AE_TITLE, "ECHOSCU", rsa.anonymousClient());
+            assertEquals(0, anonymous.exitCode(), anonymous.output());
+            Dcmtk.Result untrusted = Dcmtk.echoscu(gateway.dicomTlsPort(), TestGateway.AE_TITLE, "ECHOSCU", rsa.untrustedClient());
+            assertTrue(untrusted.exitCode() != 0, untrusted.output());
+            ProtocolDeadlinesTest.awaitCounted(gateway, FAILURES + "untrusted_certificate\"} 1.0");
+        }
+    }
+
+    /** TLSv1.2 alone serves dcmtk; a cipher suite dcmtk's BCP 195 profile does not offer fails as protocol. */
+    @Test
+    void protocolsAndCipherSuitesAreThoseConfigured() throws Exception {
+        try (Gateway gateway = TestGateway.startPassthrough(spool, rsa.gatewayOverrides(
+                "DICOM_GATEWAY_DICOM_TLS_PROTOCOLS", "TLSv1.2"))) {
+            Dcmtk.Result echo = Dcmtk.echoscu(gateway.dicomTlsPort(), TestGateway.AE_TITLE, "ECHOSCU", rsa.trustedClient());
+            assertEquals(0, echo.exitCode(), echo.output());
+        }
+        try (Gateway gateway = TestGateway.startPassthrough(spool, rsa.gatewayOverrides(
+                "DICOM_GATEWAY_DICOM_TLS_PROTOCOLS", "TLSv1.2",
+                "DICOM_GATEWAY_DICOM_TLS_CIPHERSUITES", "TLS_RSA_WITH_AES_128_CBC_SHA"))) {
+            Dcmtk.Result echo = Dcmtk.echoscu(gateway.dicomTlsPort(), TestGateway.AE_TITLE, "ECHOSCU", rsa.trustedClient());
+            assertTrue(echo.exitCode() != 0, echo.output());
+            ProtocolDeadlinesTest.awaitCounted(gateway, FAILURES + "protocol\"} 1.0");
+        }
+    }
+
+    @Test
     void aPlainClientOnTheTlsPortIsRefusedAsNotTls() throws Exception {
         try (Gateway gateway = TestGateway.startPassthrough(spool, rsa.gatewayOverrides())) {
             Dcmtk.Result echo = Dcmtk.echoscu(gateway.dicomTlsPort(), TestGateway.AE_TITLE, "ECHOSCU");
