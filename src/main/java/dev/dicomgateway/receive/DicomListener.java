@@ -6,7 +6,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,11 +43,11 @@ public final class DicomListener implements AutoCloseable {
     private final PeerAllowList allowedPeers;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong associationIds = new AtomicLong();
-    private final java.util.Optional<TlsServerContext> tlsContext;
-    private final java.util.Optional<TlsHandshake> tls;
+    private final Optional<TlsServerContext> tlsContext;
+    private final Optional<TlsHandshake> tls;
     private ServerSocket plainSocket;
     private ServerSocket tlsSocket;
-    private final java.util.List<Thread> acceptThreads = new java.util.ArrayList<>();
+    private final List<Thread> acceptThreads = new ArrayList<>();
     private volatile boolean closing;
 
     /** Reads the TLS key material now (when dicom.tls.enabled), so a file gone since the configuration was loaded fails here. */
@@ -52,15 +58,15 @@ public final class DicomListener implements AutoCloseable {
         this.admission = new AssociationAdmission(settings);
         this.limit = new AssociationLimit(settings.maxAssociations());
         this.peers = new PeerConnections(settings.maxAssociationsPerPeer());
-        this.allowedPeers = new PeerAllowList(settings.allowedPeers(), java.time.Clock.systemUTC());
+        this.allowedPeers = new PeerAllowList(settings.allowedPeers(), Clock.systemUTC());
         if (settings.tls().isPresent()) {
             TlsServerContext context = TlsServerContext.create(settings.tls().get());
-            this.tlsContext = java.util.Optional.of(context);
-            this.tls = java.util.Optional.of(new TlsHandshake(context, settings.associationRequestTimeout(), metrics));
+            this.tlsContext = Optional.of(context);
+            this.tls = Optional.of(new TlsHandshake(context, settings.associationRequestTimeout(), metrics));
             metrics.tlsEnabled(context.certificateExpiry());
         } else {
-            this.tlsContext = java.util.Optional.empty();
-            this.tls = java.util.Optional.empty();
+            this.tlsContext = Optional.empty();
+            this.tls = Optional.empty();
         }
     }
 
@@ -84,9 +90,9 @@ public final class DicomListener implements AutoCloseable {
             TlsServerContext context = tlsContext.get();
             LOG.info("DICOM TLS listener on {}:{} protocols={} client_auth={} certificate_expires={} called_ae={} "
                     + "allowed_peers={}", settings.bind(), tlsPort(), context.protocols(),
-                    settings.tls().get().clientAuth().name().toLowerCase(java.util.Locale.ROOT), context.certificateExpiry(),
+                    settings.tls().get().clientAuth().name().toLowerCase(Locale.ROOT), context.certificateExpiry(),
                     settings.aeTitle(), settings.allowedPeers().isEmpty() ? "any" : settings.allowedPeers());
-            if (context.certificateExpiry().isBefore(java.time.Instant.now())) {
+            if (context.certificateExpiry().isBefore(Instant.now())) {
                 LOG.warn("the DICOM TLS server certificate expired at {}: clients will refuse it (renew dicom.tls.certificate "
                         + "and restart)", context.certificateExpiry());
             }
@@ -167,7 +173,7 @@ public final class DicomListener implements AutoCloseable {
             long id = associationIds.incrementAndGet();
             Thread thread = new Thread(() -> {
                 try {
-                    java.util.Optional<? extends Socket> ready = secure ? tls.get().perform(socket) : java.util.Optional.of(socket);
+                    Optional<? extends Socket> ready = secure ? tls.get().perform(socket) : Optional.of(socket);
                     ready.ifPresent(connection ->
                             new Association(id, connection, settings, admission, limit, policy, sink, metrics).run());
                 } finally {
