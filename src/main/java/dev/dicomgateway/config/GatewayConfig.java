@@ -114,6 +114,10 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                 values.integer("dicom.maxValuesPerElement", 16, 10_000_000),
                 values.bool("dicom.plain.enabled"),
                 TlsSettings.from(values));
+        if (dicom.plainEnabled() && dicom.port() != 0 && dicom.tls().map(Tls::port).orElse(0) == dicom.port()) {
+            throw values.invalid("dicom.tls.port", dicom.port(), "a port other than dicom.port (" + dicom.port()
+                    + "): the plain and the TLS listener need one each (2762 is the registered DICOM TLS port)");
+        }
         if (!dicom.plainEnabled() && dicom.tls().isEmpty()) {
             throw values.invalid("dicom.plain.enabled", false, "true while dicom.tls.enabled is false: the gateway "
                     + "needs one DICOM port (enable TLS, or leave the plain port on)");

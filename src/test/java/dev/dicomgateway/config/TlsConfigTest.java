@@ -147,6 +147,14 @@ class TlsConfigTest {
     }
 
     @Test
+    void theTlsPortMustDifferFromThePlainPort() {
+        String message = refused("DICOM_GATEWAY_DICOM_TLS_PORT", "11112");
+        assertTrue(message.contains("dicom.tls.port") && message.contains("other than dicom.port"), message);
+        assertEquals(11112, load("DICOM_GATEWAY_DICOM_TLS_PORT", "11112", "DICOM_GATEWAY_DICOM_PLAIN_ENABLED", "false")
+                .tls().orElseThrow().port(), "with the plain port off, the TLS port may take its number");
+    }
+
+    @Test
     void checkReportsATlsMistakeWithExitTwoNamingTheKey() throws Exception {
         Path encrypted = dir.resolve("check-encrypted.key");
         TestCertificates.openssl("pkey", "-in", pki.serverKey().toString(), "-aes256", "-passout", "pass:secret",

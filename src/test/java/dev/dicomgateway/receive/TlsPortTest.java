@@ -72,6 +72,10 @@ class TlsPortTest {
             ProtocolDeadlinesTest.awaitCounted(gateway, FAILURES + "untrusted_certificate\"} 1.0");
             assertEquals(1, totalFailures(gateway), gateway.registry().scrape());
             assertTrue(log.text().contains("TLS handshake with 127.0.0.1 failed: untrusted_certificate"), log.text());
+            Dcmtk.echoscu(gateway.dicomTlsPort(), TestGateway.AE_TITLE, "ECHOSCU", rsa.untrustedClient());
+            ProtocolDeadlinesTest.awaitCounted(gateway, FAILURES + "untrusted_certificate\"} 2.0");
+            assertEquals(1, log.text().split("TLS handshake with 127.0.0.1 failed", -1).length - 1,
+                    "one line a minute per address:\n" + log.text());
             assertFalse(log.text().contains("untrusted modality"), "no certificate subject in the log:\n" + log.text());
         }
     }
