@@ -19,7 +19,7 @@ public final class KeyPairCheck {
             case "EC" -> "SHA256withECDSA";
             default -> null;
         };
-        if (algorithm == null || !algorithm.endsWith(certificate.getPublicKey().getAlgorithm().replace("EC", "ECDSA"))) {
+        if (algorithm == null || !key.getAlgorithm().equals(certificate.getPublicKey().getAlgorithm())) {
             return false;
         }
         try {
