@@ -135,8 +135,9 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         ReceiveMetrics receiveMetrics = new ReceiveMetrics(registry);
-        DicomListener listener = new DicomListener(config.dicom(), spool.stager(), receiveMetrics);
+        DicomListener listener;
         try {
+            listener = new DicomListener(config.dicom(), spool.stager(), receiveMetrics);
             listener.start();
         } catch (IOException e) {
             delivery.close();
@@ -163,8 +164,9 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         InboxWorker inbox = InboxWorker.start(spool); // files `import` hands in, staged beside the listener
-        LOG.info("gateway {} ready: collection={} dicom_port={} http_port={} spool={} deidentify={}", config.gatewayId(),
-                config.collection(), listener.port(), operations.port(), layout.root(),
+        LOG.info("gateway {} ready: collection={} dicom_port={} dicom_tls_port={} http_port={} spool={} deidentify={}",
+                config.gatewayId(), config.collection(), config.dicom().plainEnabled() ? listener.port() : "off",
+                config.dicom().tls().isPresent() ? listener.tlsPort() : "off", operations.port(), layout.root(),
                 config.deidentify().enabled() ? "profile" : "passthrough");
         return new Gateway(config, registry, gcMetrics, listener, operations, delivery, spool, inbox, lock);
     }
@@ -217,6 +219,11 @@ public final class Gateway implements AutoCloseable {
 
     public int dicomPort() {
         return listener.port();
+    }
+
+    /** The bound DICOM TLS port (dicom.tls.port; only when dicom.tls.enabled). */
+    public int dicomTlsPort() {
+        return listener.tlsPort();
     }
 
     public int httpPort() {

@@ -4,6 +4,8 @@ import dev.dicomgateway.config.ConfigException;
 import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.deliver.CheckResult;
 import dev.dicomgateway.deliver.Destinations;
+import dev.dicomgateway.receive.tls.PemCertificates;
+import dev.dicomgateway.receive.tls.TlsMaterialException;
 import dev.dicomgateway.spool.DiskSpace;
 import dev.dicomgateway.spool.SpoolLayout;
 import dev.dicomgateway.spool.SpoolLock;
@@ -35,6 +37,7 @@ public final class CheckCommand implements Callable<Integer> {
         results.add(spool(settings));
         results.add(owner(settings));
         results.add(secret(settings));
+        settings.dicom().tls().ifPresent(tls -> results.add(tlsCertificate(tls)));
         try {
             Destinations destinations = Destinations.fromConfig(settings);
             results.addAll(destinations.objects().check());
@@ -80,6 +83,22 @@ public final class CheckCommand implements Callable<Integer> {
         } catch (IOException e) {
             return CheckResult.failed("spool owner", "cannot read " + layout.root().resolve(SpoolLock.FILE_NAME) + ": "
                     + e.getMessage() + " (spool.dir; run as the service user)");
+        }
+    }
+
+    /** The TLS port's server certificate (the configuration has already read and matched it with its key): its expiry. */
+    private static CheckResult tlsCertificate(GatewayConfig.Tls tls) {
+        try {
+            java.time.Instant expiry = PemCertificates.read(tls.certificate()).get(0).getNotAfter().toInstant();
+            long days = java.time.Duration.between(java.time.Instant.now(), expiry).toDays();
+            return expiry.isBefore(java.time.Instant.now())
+                    ? CheckResult.failed("dicom tls", tls.certificate() + " expired at " + expiry
+                            + ": senders refuse it (renew dicom.tls.certificate and restart)")
+                    : CheckResult.ok("dicom tls", "port " + tls.port() + ", client auth "
+                            + tls.clientAuth().name().toLowerCase(java.util.Locale.ROOT) + ", certificate expires " + expiry
+                            + " (in " + days + " days)");
+        } catch (TlsMaterialException e) {
+            return CheckResult.failed("dicom tls", e.getMessage() + " (dicom.tls.certificate)");
         }
     }
 

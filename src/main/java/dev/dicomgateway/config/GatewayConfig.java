@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** The gateway's settings, validated. Built from {@link ConfigValues}; every key is documented in conf/gateway.yaml. */
@@ -49,7 +50,22 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                         List<AddressRange> allowedPeers, int maxAssociations, int maxAssociationsPerPeer,
                         Duration idleTimeout,
                         Duration associationRequestTimeout, int maxPduLength, int maxSequenceDepth,
-                        long maxHeaderBytes, int maxValuesPerElement, Duration shutdownTimeout) {
+                        long maxHeaderBytes, int maxValuesPerElement, Duration shutdownTimeout,
+                        boolean plainEnabled, Optional<Tls> tls) {
+    }
+
+    /**
+     * The DICOM TLS port (dicom.tls.*, present when dicom.tls.enabled), every file already read and checked once:
+     * the server's certificate chain and matching key, and the CAs whose client certificates are accepted (present
+     * unless clientAuth is none).
+     */
+    public record Tls(int port, Path certificate, Path privateKey, Optional<Path> trustedCertificates,
+                      ClientAuth clientAuth, List<String> protocols, List<String> cipherSuites) {
+    }
+
+    /** dicom.tls.clientAuth: whether a client must, may or need not present a certificate a trusted CA signed. */
+    public enum ClientAuth {
+        REQUIRED, OPTIONAL, NONE
     }
 
     /** The staging area on disk; reserveBytes of its file system are kept for delivery (never for staging). */
@@ -106,7 +122,17 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                 values.integer("dicom.maxSequenceDepth", 1, 128),
                 atLeast(values, "dicom.maxHeaderBytes", 64 * 1024),
                 values.integer("dicom.maxValuesPerElement", 16, 10_000_000),
-                values.duration("dicom.shutdownTimeout", Duration.ZERO));
+                values.duration("dicom.shutdownTimeout", Duration.ZERO),
+                values.bool("dicom.plain.enabled"),
+                TlsSettings.from(values));
+        if (dicom.plainEnabled() && dicom.port() != 0 && dicom.tls().map(Tls::port).orElse(0) == dicom.port()) {
+            throw values.invalid("dicom.tls.port", dicom.port(), "a port other than dicom.port (" + dicom.port()
+                    + "): the plain and the TLS listener need one each (2762 is the registered DICOM TLS port)");
+        }
+        if (!dicom.plainEnabled() && dicom.tls().isEmpty()) {
+            throw values.invalid("dicom.plain.enabled", false, "true while dicom.tls.enabled is false: the gateway "
+                    + "needs one DICOM port (enable TLS, or leave the plain port on)");
+        }
         Spool spool = new Spool(values.path("spool.dir"), nonNegative(values, "spool.minFreeBytes"),
                 nonNegative(values, "spool.maxBytes"), nonNegative(values, "spool.reserveBytes"),
                 values.duration("spool.keepDelivered", Duration.ZERO),

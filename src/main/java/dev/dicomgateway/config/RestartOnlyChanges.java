@@ -21,6 +21,7 @@ public final class RestartOnlyChanges {
     private static final Map<String, String> KEYS = Map.of(
             "gatewayId", "gateway.id",
             "deliverWorkers", "deliver.workers",
+            "dicom.plainEnabled", "dicom.plain.enabled",
             "destination.localDir", "destination.local.dir",
             "metadata.localDir", "metadata.local.dir",
             "deidentify.quarantineEnabled", "deidentify.quarantine.enabled",

@@ -7,6 +7,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,11 +20,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DICOM port: our own accept loop (so TLS and connection limits stay in our hands), one thread per connection.
+ * The DICOM ports — plain (dicom.port) and TLS (dicom.tls.port), either or both — with our own accept loop (so TLS
+ * and connection limits stay in our hands), one thread per connection; the limits are shared by both ports.
  * Connections beyond dicom.maxAssociations still get a thread long enough to be answered with a transient
  * A-ASSOCIATE-RJ; beyond that margin they are closed at once, as is a connection from a peer address that already
  * holds dicom.maxAssociationsPerPeer connections. A connection from an address outside dicom.allowedPeers is closed
- * before anything is read from it.
+ * before anything is read from it. On the TLS port, the handshake follows on the connection's own thread
+ * ({@link TlsHandshake}), before the association.
  *
  * <p>Stopping is two steps, in one place whatever the number of server sockets: {@link #stopAccepting} closes the
  * listening socket at once, {@link #drain} waits (dicom.shutdownTimeout) for the associations in flight to end, and
@@ -43,49 +50,105 @@ public final class DicomListener implements AutoCloseable {
     private final PeerConnections peers;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong associationIds = new AtomicLong();
-    private ServerSocket serverSocket;
-    private Thread acceptThread;
+    private final Optional<TlsServerContext> tlsContext;
+    private final Optional<TlsHandshake> tls;
+    private ServerSocket plainSocket;
+    private ServerSocket tlsSocket;
+    private final List<Thread> acceptThreads = new ArrayList<>();
     private volatile boolean closing;
     private volatile boolean drainCutShort;
 
-    public DicomListener(GatewayConfig.Dicom settings, InstanceSink sink, ReceiveMetrics metrics) {
+    /** Reads the TLS key material now (when dicom.tls.enabled), so a file gone since the configuration was loaded fails here. */
+    public DicomListener(GatewayConfig.Dicom settings, InstanceSink sink, ReceiveMetrics metrics) throws IOException {
         this.settings = settings;
         this.sink = sink;
         this.metrics = metrics;
         this.receivePolicy = new AtomicReference<>(ReceivePolicy.from(settings));
         this.limit = new AssociationLimit(settings.maxAssociations());
         this.peers = new PeerConnections(settings.maxAssociationsPerPeer());
+        if (settings.tls().isPresent()) {
+            TlsServerContext context = TlsServerContext.create(settings.tls().get());
+            this.tlsContext = Optional.of(context);
+            this.tls = Optional.of(new TlsHandshake(context, settings.associationRequestTimeout(), metrics));
+            metrics.tlsEnabled(context.certificateExpiry());
+        } else {
+            this.tlsContext = Optional.empty();
+            this.tls = Optional.empty();
+        }
     }
 
-    /** Binds the port and starts accepting. */
+    /** Binds the enabled ports and starts accepting on each. */
     public void start() throws IOException {
+        if (settings.plainEnabled()) {
+            plainSocket = bind(settings.port(), "dicom.port");
+            startAccepting(plainSocket, false);
+            LOG.info("DICOM listener on {}:{} called_ae={} max_associations={} max_associations_per_peer={} allowed_peers={}",
+                    settings.bind(), port(), settings.aeTitle(), settings.maxAssociations(), settings.maxAssociationsPerPeer(),
+                    settings.allowedPeers().isEmpty() ? "any" : settings.allowedPeers());
+        }
+        if (tlsContext.isPresent()) {
+            try {
+                tlsSocket = bind(settings.tls().get().port(), "dicom.tls.port");
+            } catch (IOException e) {
+                close();
+                throw e;
+            }
+            startAccepting(tlsSocket, true);
+            TlsServerContext context = tlsContext.get();
+            LOG.info("DICOM TLS listener on {}:{} protocols={} client_auth={} certificate_expires={} called_ae={} "
+                    + "allowed_peers={}", settings.bind(), tlsPort(), context.protocols(),
+                    settings.tls().get().clientAuth().name().toLowerCase(Locale.ROOT), context.certificateExpiry(),
+                    settings.aeTitle(), settings.allowedPeers().isEmpty() ? "any" : settings.allowedPeers());
+            if (context.certificateExpiry().isBefore(Instant.now())) {
+                LOG.warn("the DICOM TLS server certificate expired at {}: clients will refuse it (renew dicom.tls.certificate "
+                        + "and restart)", context.certificateExpiry());
+            }
+        }
+    }
+
+    private ServerSocket bind(int port, String portKey) throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
         try {
-            socket.bind(new InetSocketAddress(InetAddress.getByName(settings.bind()), settings.port()), 128);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(settings.bind()), port), 128);
         } catch (IOException e) {
             socket.close();
-            throw new IOException("cannot listen for DICOM on " + settings.bind() + ":" + settings.port() + ": "
-                    + e.getMessage() + " (dicom.bind / dicom.port; is another process using the port, or is it below 1024 without privileges?)", e);
+            throw new IOException("cannot listen for DICOM on " + settings.bind() + ":" + port + ": "
+                    + e.getMessage() + " (dicom.bind / " + portKey + "; is another process using the port, or is it below 1024 without privileges?)", e);
         }
-        serverSocket = socket;
-        acceptThread = new Thread(this::acceptLoop, "dicom-accept-" + port());
-        acceptThread.start();
-        LOG.info("DICOM listener on {}:{} called_ae={} max_associations={} max_associations_per_peer={} allowed_peers={}",
-                settings.bind(), port(), settings.aeTitle(), settings.maxAssociations(), settings.maxAssociationsPerPeer(),
-                settings.allowedPeers().isEmpty() ? "any" : settings.allowedPeers());
+        return socket;
     }
 
-    /** The bound port (useful when dicom.port is 0). */
+    private void startAccepting(ServerSocket socket, boolean secure) {
+        Thread thread = new Thread(() -> acceptLoop(socket, secure), "dicom-accept-" + socket.getLocalPort());
+        acceptThreads.add(thread);
+        thread.start();
+    }
+
+    /** The bound plain port (useful when dicom.port is 0); only when dicom.plain.enabled. */
     public int port() {
-        return serverSocket.getLocalPort();
+        if (plainSocket == null) {
+            throw new IllegalStateException("the plain DICOM port is not enabled (dicom.plain.enabled false)");
+        }
+        return plainSocket.getLocalPort();
     }
 
+    /** The bound TLS port (useful when dicom.tls.port is 0); only when dicom.tls.enabled. */
+    public int tlsPort() {
+        if (tlsSocket == null) {
+            throw new IllegalStateException("the DICOM TLS port is not enabled (dicom.tls.enabled false)");
+        }
+        return tlsSocket.getLocalPort();
+    }
+
+    /** Whether every enabled port is listening. */
     public boolean isListening() {
-        return serverSocket != null && !serverSocket.isClosed() && !closing;
+        return !closing && (plainSocket != null || tlsSocket != null)
+                && (!settings.plainEnabled() || (plainSocket != null && !plainSocket.isClosed()))
+                && (tlsContext.isEmpty() || (tlsSocket != null && !tlsSocket.isClosed()));
     }
 
-    private void acceptLoop() {
+    private void acceptLoop(ServerSocket serverSocket, boolean secure) {
         while (!closing) {
             Socket socket;
             try {
@@ -116,10 +179,11 @@ public final class DicomListener implements AutoCloseable {
             }
             connections.add(socket);
             long id = associationIds.incrementAndGet();
-            Association association = new Association(id, socket, settings, admitting, limit, policy, sink, metrics);
             Thread thread = new Thread(() -> {
                 try {
-                    association.run();
+                    Optional<? extends Socket> ready = secure ? tls.get().perform(socket) : Optional.of(socket);
+                    ready.ifPresent(connection ->
+                            new Association(id, connection, settings, admitting, limit, policy, sink, metrics).run());
                 } finally {
                     connections.remove(socket);
                     peers.closed(peer);
@@ -141,10 +205,15 @@ public final class DicomListener implements AutoCloseable {
     /** Closes the listening socket: from now on connections are refused by the operating system. */
     public void stopAccepting() {
         closing = true;
-        if (serverSocket != null) {
-            closeQuietly(serverSocket);
+        for (ServerSocket socket : new ServerSocket[] {plainSocket, tlsSocket}) {
+            if (socket != null) {
+                closeQuietly(socket);
+            }
         }
-        if (acceptThread != null && acceptThread != Thread.currentThread()) {
+        for (Thread acceptThread : acceptThreads) {
+            if (acceptThread == Thread.currentThread()) {
+                continue;
+            }
             try {
                 acceptThread.join(ACCEPT_STOP.toMillis());
             } catch (InterruptedException e) {
@@ -215,6 +284,7 @@ public final class DicomListener implements AutoCloseable {
             LOG.warn("stopping: aborted {} association(s) still open {}; their unacknowledged instances are resent by "
                     + "the senders", aborted, drainCutShort ? "at a second stop signal" : "after " + bound + " (dicom.shutdownTimeout)");
         }
+        tls.ifPresent(TlsHandshake::close);
     }
 
     private static void closeQuietly(java.io.Closeable closeable) {

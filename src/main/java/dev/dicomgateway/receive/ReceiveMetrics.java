@@ -36,6 +36,29 @@ public final class ReceiveMetrics {
         }
     }
 
+    /**
+     * The DICOM TLS port's series, registered only when it is enabled: handshake failures by reason (every reason at
+     * 0 from the start) and the server certificate's expiry.
+     */
+    void tlsEnabled(java.time.Instant certificateExpiry) {
+        for (HandshakeFailure reason : HandshakeFailure.values()) {
+            handshakeFailed(reason.label(), 0);
+        }
+        Gauge.builder("dicom.gateway.tls.certificate.expiry.timestamp.seconds", () -> certificateExpiry.getEpochSecond())
+                .description("When the DICOM TLS port's server certificate expires (its notAfter), in Unix seconds")
+                .register(registry);
+    }
+
+    void handshakeFailed(String reason) {
+        handshakeFailed(reason, 1);
+    }
+
+    private void handshakeFailed(String reason, int amount) {
+        Counter.builder("dicom.gateway.tls.handshake.failures")
+                .description("TLS handshakes on the DICOM TLS port that failed, by reason").tag("reason", reason)
+                .register(registry).increment(amount);
+    }
+
     void association(AssociationResult result) {
         association(result, 1);
     }

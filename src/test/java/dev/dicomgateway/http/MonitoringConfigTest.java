@@ -12,6 +12,7 @@ import dev.dicomgateway.Gateway;
 import dev.dicomgateway.testing.Corpus;
 import dev.dicomgateway.testing.Dcmtk;
 import dev.dicomgateway.testing.MetricsScrape;
+import dev.dicomgateway.testing.TestCertificates;
 import dev.dicomgateway.testing.TestGateway;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +83,7 @@ class MonitoringConfigTest {
                     name + ": README.md has no section for " + runbook + " (sections: " + anchors + ")");
         }
         assertEquals(List.of("DicomGatewayDown", "DicomGatewayStudyWaiting", "DicomGatewayBatchesFailed",
-                "DicomGatewayDiskHeadroomLow", "DicomGatewayQuarantineGrowing"), names);
+                "DicomGatewayDiskHeadroomLow", "DicomGatewayQuarantineGrowing", "DicomGatewayTlsCertificateExpiring"), names);
     }
 
     @Test
@@ -105,7 +106,9 @@ class MonitoringConfigTest {
     @Test
     void everyMetricAndLabelValueUsedExistsInARealGatewaysScrape() throws Exception {
         MetricsScrape scrape;
-        try (Gateway gateway = TestGateway.start(spool)) {
+        // with the TLS port on, so its series (which a gateway without dicom.tls.enabled does not have) are there too
+        TestCertificates pki = TestCertificates.create(scratch.resolve("pki"), TestCertificates.KeyType.RSA, 30);
+        try (Gateway gateway = TestGateway.start(spool, pki.gatewayOverrides())) {
             Corpus.File ct = Corpus.files().stream().filter(f -> f.path().endsWith("CT_small.dcm")).findFirst().orElseThrow();
             Dcmtk.StoreReport report = Dcmtk.storescu(gateway.dicomPort(), TestGateway.AE_TITLE, "-xe", List.of(ct.path()));
             assertEquals(List.of(ct.path()), report.stored(), report.result().output()); // counters with labels appear on use

@@ -30,14 +30,30 @@ public final class Dcmtk {
     }
 
     public static Result echoscu(int port, String calledAe, String callingAe) throws IOException, InterruptedException {
-        return run(List.of("echoscu", "-v", "-aec", calledAe, "-aet", callingAe, "127.0.0.1", String.valueOf(port)));
+        return echoscu(port, calledAe, callingAe, List.of());
+    }
+
+    /** echoscu with {@code options} before the address, e.g. TLS ones ({@link TestCertificates#trustedClient}). */
+    public static Result echoscu(int port, String calledAe, String callingAe, List<String> options)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("echoscu", "-v", "-aec", calledAe, "-aet", callingAe));
+        command.addAll(options);
+        command.addAll(List.of("127.0.0.1", String.valueOf(port)));
+        return run(command);
     }
 
     /** storescu -v with {@code flag} (which transfer syntaxes to propose) and -R (only the contexts the files need). */
     public static StoreReport storescu(int port, String calledAe, String flag, List<Path> files)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("storescu", "-v", "-R", flag, "-aec", calledAe, "-aet", "STORESCU",
-                "127.0.0.1", String.valueOf(port)));
+        return storescu(port, calledAe, flag, List.of(), files);
+    }
+
+    /** storescu as above with {@code options} before the address, e.g. TLS ones. */
+    public static StoreReport storescu(int port, String calledAe, String flag, List<String> options, List<Path> files)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("storescu", "-v", "-R", flag, "-aec", calledAe, "-aet", "STORESCU"));
+        command.addAll(options);
+        command.addAll(List.of("127.0.0.1", String.valueOf(port)));
         files.forEach(file -> command.add(file.toString()));
         Result result = run(command);
         return new StoreReport(result, responses(result.output()));
