@@ -39,7 +39,7 @@ final class ConfigOption {
     }
 
     /**
-     * The configuration of a command that works on an existing spool (status, lookup, quarantine, retry, import): a
+     * The configuration of a command that works on an existing spool (status, lookup, quarantine, retry, import, backup): a
      * spool.dir that does not exist is a configuration error (exit 2), not an empty spool (nor, for import, a new one
      * that no gateway delivers from).
      */
