@@ -61,6 +61,17 @@ public final class SpoolBackup {
         if (Files.exists(target)) {
             throw new IOException(target + " exists: a backup is written into a new directory");
         }
+        Path parent = target.toAbsolutePath().getParent();
+        if (!Files.isDirectory(parent)) {
+            throw new IOException("cannot write the backup " + target + ": " + parent + " does not exist; create it "
+                    + "first, owned by the user that runs backup (e.g. install -d -m 0700 -o dicom-gateway -g dicom-gateway "
+                    + parent + ")");
+        }
+        if (!Files.isWritable(parent) || !Files.isExecutable(parent)) {
+            throw new IOException("cannot write the backup " + target + ": " + parent + " is not writable by this user; "
+                    + "back up into a directory it owns (e.g. install -d -m 0700 -o dicom-gateway -g dicom-gateway "
+                    + parent + ")");
+        }
         Files.createDirectory(target, OwnerOnly.DIRECTORY);
         Files.createDirectory(target.resolve("private"), OwnerOnly.DIRECTORY);
         Files.createDirectory(target.resolve("state"), OwnerOnly.DIRECTORY);
