@@ -58,6 +58,7 @@ class DebianPackageIT {
                 Files.writeString(STATE.resolve(MARKER), "");
                 checkInstalledFiles();
                 runTheServiceAndDeliver();
+                aDeletedConfigurationFileDoesNotBreakAReinstall(deb);
                 removeKeepsTheConfigurationAndPurgeKeepsTheSpool();
             } finally {
                 removeLeftovers();
@@ -166,6 +167,22 @@ class DebianPackageIT {
         Files.delete(log);
     }
 
+    /**
+     * An administrator deleted the conffile: dpkg does not bring it back, and the postinst must not fail on it (it did:
+     * chgrp on the missing file, the package left half-configured and apt refusing everything until it was fixed).
+     * Commands then name the file and how to get it back; --force-confmiss does.
+     */
+    private static void aDeletedConfigurationFileDoesNotBreakAReinstall(Path deb) throws Exception {
+        Files.delete(CONFIG);
+        String reinstall = apt("--reinstall", "install", deb.toString());
+        assertTrue(reinstall.contains("--force-confmiss"), "postinst says how to get the file back:\n" + reinstall);
+        assertEquals("installed", run(List.of("dpkg-query", "-W", "-f=${db:Status-Status}", PACKAGE)).strip());
+        String status = run(List.of("/usr/bin/dicom-gateway", "status"), Path.of("/"), true);
+        assertTrue(status.contains(CONFIG + " does not exist") && status.contains("--force-confmiss"), status);
+        apt("--reinstall", "-o", "Dpkg::Options::=--force-confmiss", "install", deb.toString());
+        assertEquals("root:dicom-gateway 640", run(List.of("stat", "-c", "%U:%G %a", CONFIG.toString())).strip());
+    }
+
     private static void removeKeepsTheConfigurationAndPurgeKeepsTheSpool() throws Exception {
         apt("remove", PACKAGE);
         assertFalse(Files.exists(Path.of("/usr/bin/dicom-gateway")), "remove takes the program");
@@ -198,9 +215,11 @@ class DebianPackageIT {
         run(List.of("sh", "-c", "userdel dicom-gateway 2>/dev/null; groupdel dicom-gateway 2>/dev/null; true"));
     }
 
-    private static String apt(String action, String what) throws Exception {
-        return run(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "-o", "DPkg::Lock::Timeout=120", "-y",
-                "--no-install-recommends", action, what));
+    private static String apt(String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get",
+                "-o", "DPkg::Lock::Timeout=120", "-y", "--no-install-recommends"));
+        command.addAll(List.of(arguments));
+        return run(command);
     }
 
     private static void awaitReady(Process service, int httpPort, Path log) throws Exception {
