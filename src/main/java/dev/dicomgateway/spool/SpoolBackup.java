@@ -61,6 +61,10 @@ public final class SpoolBackup {
         if (Files.exists(target)) {
             throw new IOException(target + " exists: a backup is written into a new directory");
         }
+        if (target.toAbsolutePath().normalize().startsWith(layout.root().toAbsolutePath().normalize())) {
+            throw new IOException("will not write the backup " + target + " inside spool.dir " + layout.root()
+                    + ": it would be lost with the spool's disk; back up to another disk (e.g. /var/backups/dicom-gateway)");
+        }
         Path parent = target.toAbsolutePath().getParent();
         if (!Files.isDirectory(parent)) {
             throw new IOException("cannot write the backup " + target + ": " + parent + " does not exist; create it "

@@ -148,6 +148,11 @@ class BackupRestoreTest {
         String backupError = backup.err().replace("\n  ", " ");
         assertTrue(backupError.contains(nowhere + " does not exist; create it first"), backupError);
 
+        Cli.Output inside = Cli.execute("backup", "--config", config.toString(), spool.resolve("backup").toString());
+        assertEquals(1, inside.exitCode(), inside.out());
+        assertTrue(inside.err().replace("\n  ", " ").contains("inside spool.dir"), inside.err());
+        assertTrue(!Files.exists(spool.resolve("backup")), "nothing written into the spool");
+
         Cli.Output missing = Cli.execute("restore", "--config", config.toString(), nowhere.toString());
         assertEquals(1, missing.exitCode(), missing.out());
         assertTrue(missing.err().replace("\n  ", " ").contains(nowhere + " does not exist: name the directory"), missing.err());
