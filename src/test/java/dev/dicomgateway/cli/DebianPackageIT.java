@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
 class DebianPackageIT {
     private static final String PACKAGE = "dicom-gateway";
     private static final Path STATE = Path.of("/var/lib/dicom-gateway");
+    private static final Path BACKUPS = Path.of("/var/backups/dicom-gateway");
     private static final Path CONFIG = Path.of("/etc/dicom-gateway/gateway.yaml");
     private static final Path ENVIRONMENT_FILE = Path.of("/etc/default/dicom-gateway");
     private static final Path UNIT = Path.of("/lib/systemd/system/dicom-gateway.service");
@@ -60,6 +61,7 @@ class DebianPackageIT {
                 runTheServiceAndDeliver();
                 aDeletedConfigurationFileDoesNotBreakAReinstall(deb);
                 removeKeepsTheConfigurationAndPurgeKeepsTheSpool();
+                purgeKeepsTheUserWhileItsBackupsExist(deb);
             } finally {
                 removeLeftovers();
             }
@@ -196,13 +198,31 @@ class DebianPackageIT {
     }
 
     /**
+     * The README has backups written by the service user into /var/backups/dicom-gateway: with the spool gone, purge
+     * must still keep the user, or a system user created later gets its uid and so the secret and identifiers.
+     */
+    private static void purgeKeepsTheUserWhileItsBackupsExist(Path deb) throws Exception {
+        apt("install", deb.toString());
+        run(List.of("install", "-d", "-m", "0700", "-o", PACKAGE, "-g", PACKAGE, BACKUPS.toString()));
+        Files.writeString(BACKUPS.resolve(MARKER), "");
+        run(List.of("rm", "-rf", STATE.toString()));
+        String purge = apt("purge", PACKAGE);
+        assertTrue(purge.contains(BACKUPS + " kept"), purge);
+        assertTrue(run(List.of("getent", "passwd", PACKAGE), Path.of("/"), true).startsWith("dicom-gateway:"),
+                "the user that owns the backups stays:\n" + purge);
+    }
+
+    /**
      * Purges what an earlier run of this test left; refuses a machine where dicom-gateway was installed otherwise (its
      * spool may hold undelivered studies).
      */
     private static void removeLeftovers() throws Exception {
         boolean installed = run(List.of("dpkg-query", "-W", "-f=${db:Status-Status}", PACKAGE), Path.of("/"), true)
                 .strip().matches("installed|config-files|half-configured|unpacked|half-installed");
-        boolean ours = Files.exists(STATE.resolve(MARKER));
+        boolean ours = Files.exists(STATE.resolve(MARKER)) || Files.exists(BACKUPS.resolve(MARKER));
+        if (Files.exists(BACKUPS) && !Files.exists(BACKUPS.resolve(MARKER))) {
+            fail(BACKUPS + " exists, not made by this test: it may hold real backups; run it on a throw-away machine");
+        }
         if ((installed || Files.exists(STATE)) && !ours) {
             fail("dicom-gateway is installed here or " + STATE + " exists, not made by this test: DebianPackageIT "
                     + "installs and purges the package; run it on a throw-away machine");
@@ -211,7 +231,7 @@ class DebianPackageIT {
             apt("purge", PACKAGE);
         }
         Files.deleteIfExists(ENVIRONMENT_FILE);
-        run(List.of("rm", "-rf", STATE.toString()));
+        run(List.of("rm", "-rf", STATE.toString(), BACKUPS.toString()));
         run(List.of("sh", "-c", "userdel dicom-gateway 2>/dev/null; groupdel dicom-gateway 2>/dev/null; true"));
     }
 
