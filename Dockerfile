@@ -25,10 +25,13 @@ RUN apt-get update \
 RUN groupadd --system --gid 10001 dicom-gateway \
  && useradd --system --uid 10001 --gid dicom-gateway --home-dir /var/lib/dicom-gateway --shell /usr/sbin/nologin dicom-gateway \
  && install -d -o dicom-gateway -g dicom-gateway -m 0700 /var/lib/dicom-gateway \
- && install -d -m 0755 /etc/dicom-gateway /usr/share/dicom-gateway/bin /usr/share/dicom-gateway/target/lib
+ && install -d -m 0755 /etc/dicom-gateway /usr/share/dicom-gateway/bin /usr/share/dicom-gateway/lib \
+ && ln -s /usr/share/dicom-gateway/bin/dicom-gateway /usr/bin/dicom-gateway
+# The package's layout (dicom-gateway.jar beside bin/ and lib/): the launcher then makes /etc/dicom-gateway/gateway.yaml
+# the default of every command, so `docker compose exec dicom-gateway dicom-gateway status` needs no --config.
 COPY bin/dicom-gateway /usr/share/dicom-gateway/bin/dicom-gateway
-COPY --from=build /build/target/dicom-gateway.jar /usr/share/dicom-gateway/target/dicom-gateway.jar
-COPY --from=build /build/target/lib/ /usr/share/dicom-gateway/target/lib/
+COPY --from=build /build/target/dicom-gateway.jar /usr/share/dicom-gateway/dicom-gateway.jar
+COPY --from=build /build/target/lib/ /usr/share/dicom-gateway/lib/
 COPY conf/docker/gateway.yaml /etc/dicom-gateway/gateway.yaml
 ENV JAVA_OPTS=-Xmx1g
 USER dicom-gateway

@@ -25,7 +25,7 @@ public final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ConfigException {
-        GatewayConfig settings = config.load();
+        GatewayConfig settings = config.loadWithExistingSpool(); // else a "backup" of the secret alone, exit 0
         List<String> written;
         try {
             written = SpoolBackup.write(new SpoolLayout(settings.spool().dir()), settings.deidentify().secretFile(), target);

@@ -30,7 +30,13 @@ final class ConfigOption {
         }
         String packaged = System.getProperty(DEFAULT_FILE_PROPERTY);
         if (packaged != null && !packaged.isBlank()) {
-            return GatewayConfig.load(Path.of(packaged), System.getenv()); // must exist: the package installs it
+            Path installed = Path.of(packaged);
+            if (!Files.exists(installed)) { // the package installs it, and dpkg does not bring back a deleted conffile
+                throw new ConfigException("the configuration file " + installed + " does not exist (deleted?): get the "
+                        + "packaged one back with `apt-get install --reinstall -o Dpkg::Options::=--force-confmiss "
+                        + "dicom-gateway`, or pass --config FILE");
+            }
+            return GatewayConfig.load(installed, System.getenv());
         }
         // A checkout's conf/gateway.yaml is the built-in defaults' source, written relative to the checkout (./var/...).
         Path home = InstallationHome.directory();
@@ -39,7 +45,7 @@ final class ConfigOption {
     }
 
     /**
-     * The configuration of a command that works on an existing spool (status, lookup, quarantine, retry, import): a
+     * The configuration of a command that works on an existing spool (status, lookup, quarantine, retry, import, backup): a
      * spool.dir that does not exist is a configuration error (exit 2), not an empty spool (nor, for import, a new one
      * that no gateway delivers from).
      */

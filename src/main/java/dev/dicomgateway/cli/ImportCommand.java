@@ -65,10 +65,10 @@ public final class ImportCommand implements Callable<Integer> {
             }
             return summary.skipped().isEmpty() ? 0 : EXIT_SKIPPED;
         } catch (SecretMismatchException e) {
-            System.err.println("dicom-gateway: configuration error: " + e.getMessage());
+            System.err.println(Main.wrap("dicom-gateway: configuration error: " + e.getMessage()));
             return RunCommand.EXIT_CONFIG;
         } catch (IOException e) {
-            System.err.println("dicom-gateway: import failed: " + e.getMessage());
+            System.err.println(Main.wrap("dicom-gateway: import failed: " + e.getMessage()));
             return RunCommand.EXIT_START;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

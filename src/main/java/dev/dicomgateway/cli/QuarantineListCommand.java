@@ -29,7 +29,7 @@ public final class QuarantineListCommand implements Callable<Integer> {
         try {
             instances = QuarantineCommand.open(config).list();
         } catch (IOException e) {
-            System.err.println("dicom-gateway: cannot read the quarantine: " + e.getMessage());
+            System.err.println(Main.wrap("dicom-gateway: cannot read the quarantine: " + e.getMessage()));
             return 1;
         }
         if (json) {

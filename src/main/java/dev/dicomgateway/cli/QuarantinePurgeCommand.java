@@ -53,7 +53,7 @@ public final class QuarantinePurgeCommand implements Callable<Integer> {
                 System.out.println("purged " + purged.size() + " instance(s) received more than " + target.olderThan + " ago");
                 return 0;
             } catch (IOException e) {
-                System.err.println("dicom-gateway: cannot purge the quarantine: " + e.getMessage());
+                System.err.println(Main.wrap("dicom-gateway: cannot purge the quarantine: " + e.getMessage()));
                 return 1;
             }
         }
@@ -63,7 +63,7 @@ public final class QuarantinePurgeCommand implements Callable<Integer> {
                 quarantine.purge(id, user);
                 System.out.println("purged " + id + " by " + user);
             } catch (IOException e) {
-                System.err.println("dicom-gateway: cannot purge " + id + ": " + e.getMessage());
+                System.err.println(Main.wrap("dicom-gateway: cannot purge " + id + ": " + e.getMessage()));
                 failures++;
             }
         }

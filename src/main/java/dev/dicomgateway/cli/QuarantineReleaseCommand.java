@@ -31,7 +31,7 @@ public final class QuarantineReleaseCommand implements Callable<Integer> {
                         + released.instance().item() + " by " + user + " (the running gateway delivers it after "
                         + "study.stableAfter, or at its next start)");
             } catch (IOException e) {
-                System.err.println("dicom-gateway: cannot release " + id + ": " + e.getMessage());
+                System.err.println(Main.wrap("dicom-gateway: cannot release " + id + ": " + e.getMessage()));
                 failures++;
             }
         }

@@ -34,10 +34,10 @@ public final class QuarantineShowCommand implements Callable<Integer> {
                     + rendered.bytes() + " bytes (first frame of " + instance.id() + ", " + instance.reason() + ")");
             return 0;
         } catch (UnrenderableImageException e) {
-            System.err.println("dicom-gateway: cannot render " + id + ": " + e.getMessage());
+            System.err.println(Main.wrap("dicom-gateway: cannot render " + id + ": " + e.getMessage()));
             return 1;
         } catch (IOException e) {
-            System.err.println("dicom-gateway: cannot render " + id + ": " + e.getMessage());
+            System.err.println(Main.wrap("dicom-gateway: cannot render " + id + ": " + e.getMessage()));
             return 1;
         }
     }

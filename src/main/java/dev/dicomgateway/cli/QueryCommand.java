@@ -37,7 +37,7 @@ public final class QueryCommand implements Callable<Integer> {
             print(result);
             return 0;
         } catch (IOException e) {
-            System.err.println("dicom-gateway: " + e.getMessage());
+            System.err.println(Main.wrap("dicom-gateway: " + e.getMessage()));
             return 1;
         } catch (SQLException e) {
             System.err.println("dicom-gateway: query failed: " + e.getMessage().lines().findFirst().orElse("")

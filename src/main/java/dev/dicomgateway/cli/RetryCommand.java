@@ -45,7 +45,7 @@ public final class RetryCommand implements Callable<Integer> {
             }
             return 0;
         } catch (IOException e) {
-            System.err.println("dicom-gateway: " + e.getMessage());
+            System.err.println(Main.wrap("dicom-gateway: " + e.getMessage()));
             return 1;
         }
     }

@@ -27,10 +27,10 @@ public final class RunCommand implements Callable<Integer> {
         try {
             gateway = Gateway.start(settings);
         } catch (SecretMismatchException e) { // another secret than the spool's: fix deidentify.secretFile or restore it
-            System.err.println("dicom-gateway: configuration error: " + e.getMessage());
+            System.err.println("dicom-gateway: configuration error: " + e.getMessage()); // lines of its own
             return EXIT_CONFIG;
         } catch (IOException | IllegalArgumentException e) {
-            System.err.println("dicom-gateway: cannot start: " + e.getMessage());
+            System.err.println(Main.wrap("dicom-gateway: cannot start: " + e.getMessage()));
             return EXIT_START;
         }
         ConfigReload reload = new ConfigReload(config, gateway, StandardOutputLog::applyLevel, gateway.registry());

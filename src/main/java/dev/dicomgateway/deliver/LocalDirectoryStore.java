@@ -2,6 +2,7 @@ package dev.dicomgateway.deliver;
 
 import dev.dicomgateway.spool.DurableFiles;
 import dev.dicomgateway.spool.OwnerOnly;
+import dev.dicomgateway.spool.WriteAccess;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -59,7 +60,7 @@ public final class LocalDirectoryStore implements ObjectStore {
             return target.toUri().toString();
         } catch (IOException e) {
             throw new TransientDeliveryException("cannot write " + target + ": " + e.getMessage()
-                    + " (destination.local.dir; the service user needs write access and free space)", e);
+                    + WriteAccess.hint(target, "destination.local.dir", "the service user needs write access and free space"), e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.dicomgateway.deliver;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dicomgateway.spool.DurableFiles;
+import dev.dicomgateway.spool.WriteAccess;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ public final class NdjsonMetadataStore implements MetadataStore {
             throw MetadataRows.unwritable(batchId, e);
         } catch (IOException e) {
             throw new TransientDeliveryException("cannot write metadata to " + directory + ": " + e.getMessage()
-                    + " (metadata.local.dir; the service user needs write access and free space)", e);
+                    + WriteAccess.hint(directory, "metadata.local.dir", "the service user needs write access and free space"), e);
         }
     }
 

@@ -38,6 +38,8 @@ public final class DicomListener implements AutoCloseable {
     private static final int REJECTION_MARGIN = 16;
     /** How long the accept loop may take to notice its socket is closed. */
     private static final Duration ACCEPT_STOP = Duration.ofSeconds(5);
+    /** How long the accept loop waits after a failed accept (out of file descriptors) before it tries again. */
+    private static final Duration ACCEPT_RETRY = Duration.ofMillis(100);
     /** After an abort, how long association threads get to discard their partial instances (or finish a staging). */
     private static final Duration ABORT_GRACE = Duration.ofSeconds(10);
 
@@ -149,15 +151,33 @@ public final class DicomListener implements AutoCloseable {
     }
 
     private void acceptLoop(ServerSocket serverSocket, boolean secure) {
+        long failedAccepts = 0;
         while (!closing) {
             Socket socket;
             try {
                 socket = serverSocket.accept();
             } catch (IOException e) {
-                if (!closing) {
-                    LOG.error("DICOM accept failed; listener stopped", e);
+                if (closing || serverSocket.isClosed()) {
+                    return;
                 }
-                return;
+                // Transient (no file descriptor or buffer free): the port stays bound, so keep accepting after a pause.
+                if (failedAccepts++ == 0) {
+                    LOG.error("DICOM accept on port {} failed: {}; retrying every {} ms (raise LimitNOFILE= or lower "
+                            + "dicom.maxAssociations if it says \"Too many open files\")", serverSocket.getLocalPort(),
+                            e.getMessage(), ACCEPT_RETRY.toMillis());
+                }
+                try {
+                    Thread.sleep(ACCEPT_RETRY.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                continue;
+            }
+            if (failedAccepts > 0) {
+                LOG.info("DICOM accept on port {} works again after {} failed attempts", serverSocket.getLocalPort(),
+                        failedAccepts);
+                failedAccepts = 0;
             }
             InetAddress peer = socket.getInetAddress();
             ReceivePolicy admitting = receivePolicy.get(); // once: this connection keeps it, whatever a reload does later

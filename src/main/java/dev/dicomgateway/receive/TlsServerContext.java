@@ -28,6 +28,12 @@ import javax.net.ssl.TrustManagerFactory;
 final class TlsServerContext {
     private static final char[] NO_PASSWORD = new char[0];
 
+    static {
+        // A TLS 1.2 client may not renegotiate (JSSE allows it by default): each renegotiation costs a private-key
+        // operation, so a peer looping on it would occupy the CPU. Read by JSSE once, at its first server handshake.
+        System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+    }
+
     private final SSLContext context;
     private final SSLParameters parameters;
     private final X509Certificate serverCertificate;

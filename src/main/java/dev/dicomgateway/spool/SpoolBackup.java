@@ -61,6 +61,21 @@ public final class SpoolBackup {
         if (Files.exists(target)) {
             throw new IOException(target + " exists: a backup is written into a new directory");
         }
+        if (target.toAbsolutePath().normalize().startsWith(layout.root().toAbsolutePath().normalize())) {
+            throw new IOException("will not write the backup " + target + " inside spool.dir " + layout.root()
+                    + ": it would be lost with the spool's disk; back up to another disk (e.g. /var/backups/dicom-gateway)");
+        }
+        Path parent = target.toAbsolutePath().getParent();
+        if (!Files.isDirectory(parent)) {
+            throw new IOException("cannot write the backup " + target + ": " + parent + " does not exist; create it "
+                    + "first, owned by the user that runs backup (e.g. install -d -m 0700 -o dicom-gateway -g dicom-gateway "
+                    + parent + ")");
+        }
+        if (!Files.isWritable(parent) || !Files.isExecutable(parent)) {
+            throw new IOException("cannot write the backup " + target + ": " + parent + " is not writable by this user; "
+                    + "back up into a directory it owns (e.g. install -d -m 0700 -o dicom-gateway -g dicom-gateway "
+                    + parent + ")");
+        }
         Files.createDirectory(target, OwnerOnly.DIRECTORY);
         Files.createDirectory(target.resolve("private"), OwnerOnly.DIRECTORY);
         Files.createDirectory(target.resolve("state"), OwnerOnly.DIRECTORY);

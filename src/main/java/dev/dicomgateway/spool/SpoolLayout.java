@@ -148,7 +148,7 @@ public final class SpoolLayout {
                 DurableFiles.createDirectories(directory);
             } catch (IOException e) {
                 throw new IOException("cannot create spool directory " + directory + ": " + describe(e)
-                        + " (spool.dir; the service user needs write access)", e);
+                        + WriteAccess.hint(directory, "spool.dir", "the service user needs write access"), e);
             }
         }
         checkWritable();
@@ -161,7 +161,7 @@ public final class SpoolLayout {
             Files.deleteIfExists(probe); // a gateway starting meanwhile may have swept it
         } catch (IOException e) {
             throw new IOException("cannot write spool directory " + temporary + ": " + describe(e)
-                    + " (spool.dir; the service user needs write access)", e);
+                    + WriteAccess.hint(temporary, "spool.dir", "the service user needs write access"), e);
         }
     }
 

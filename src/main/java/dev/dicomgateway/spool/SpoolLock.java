@@ -49,7 +49,7 @@ public final class SpoolLock implements AutoCloseable {
             DurableFiles.createDirectories(layout.root());
         } catch (IOException e) {
             throw new IOException("cannot create spool directory " + layout.root() + ": " + e.getMessage()
-                    + " (spool.dir; the service user needs write access)", e);
+                    + WriteAccess.hint(layout.root(), "spool.dir", "the service user needs write access"), e);
         }
         String holder = ProcessHandle.current().pid() + " dicom-gateway " + command + " since "
                 + Instant.now().truncatedTo(ChronoUnit.SECONDS);

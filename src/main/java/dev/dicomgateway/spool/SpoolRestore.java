@@ -67,6 +67,14 @@ public final class SpoolRestore {
     /** The manifest's members and checksums; only names a backup holds, the secret among them. */
     private static Map<String, String> readManifest(Path backup, Map<String, Path> known) throws IOException {
         Path file = backup.resolve(SpoolBackup.MANIFEST);
+        if (!Files.isDirectory(backup)) {
+            throw new IOException(backup + (Files.exists(backup) ? " is not a directory" : " does not exist")
+                    + ": name the directory that `dicom-gateway backup` wrote");
+        }
+        if (!Files.isReadable(backup) || !Files.isExecutable(backup)) {
+            throw new IOException("cannot read the backup " + backup + ": permission denied; run restore as the user "
+                    + "that owns it (the service user: chown -R dicom-gateway: " + backup + ")");
+        }
         if (!Files.isRegularFile(file)) {
             throw new IOException(backup + " is not a dicom-gateway backup: it has no " + SpoolBackup.MANIFEST);
         }

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
 class DebianPackageIT {
     private static final String PACKAGE = "dicom-gateway";
     private static final Path STATE = Path.of("/var/lib/dicom-gateway");
+    private static final Path BACKUPS = Path.of("/var/backups/dicom-gateway");
     private static final Path CONFIG = Path.of("/etc/dicom-gateway/gateway.yaml");
     private static final Path ENVIRONMENT_FILE = Path.of("/etc/default/dicom-gateway");
     private static final Path UNIT = Path.of("/lib/systemd/system/dicom-gateway.service");
@@ -58,7 +59,9 @@ class DebianPackageIT {
                 Files.writeString(STATE.resolve(MARKER), "");
                 checkInstalledFiles();
                 runTheServiceAndDeliver();
+                aDeletedConfigurationFileDoesNotBreakAReinstall(deb);
                 removeKeepsTheConfigurationAndPurgeKeepsTheSpool();
+                purgeKeepsTheUserWhileItsBackupsExist(deb);
             } finally {
                 removeLeftovers();
             }
@@ -166,6 +169,22 @@ class DebianPackageIT {
         Files.delete(log);
     }
 
+    /**
+     * An administrator deleted the conffile: dpkg does not bring it back, and the postinst must not fail on it (it did:
+     * chgrp on the missing file, the package left half-configured and apt refusing everything until it was fixed).
+     * Commands then name the file and how to get it back; --force-confmiss does.
+     */
+    private static void aDeletedConfigurationFileDoesNotBreakAReinstall(Path deb) throws Exception {
+        Files.delete(CONFIG);
+        String reinstall = apt("--reinstall", "install", deb.toString());
+        assertTrue(reinstall.contains("--force-confmiss"), "postinst says how to get the file back:\n" + reinstall);
+        assertEquals("installed", run(List.of("dpkg-query", "-W", "-f=${db:Status-Status}", PACKAGE)).strip());
+        String status = run(List.of("/usr/bin/dicom-gateway", "status"), Path.of("/"), true);
+        assertTrue(status.contains(CONFIG + " does not exist") && status.contains("--force-confmiss"), status);
+        apt("--reinstall", "-o", "Dpkg::Options::=--force-confmiss", "install", deb.toString());
+        assertEquals("root:dicom-gateway 640", run(List.of("stat", "-c", "%U:%G %a", CONFIG.toString())).strip());
+    }
+
     private static void removeKeepsTheConfigurationAndPurgeKeepsTheSpool() throws Exception {
         apt("remove", PACKAGE);
         assertFalse(Files.exists(Path.of("/usr/bin/dicom-gateway")), "remove takes the program");
@@ -179,13 +198,31 @@ class DebianPackageIT {
     }
 
     /**
+     * The README has backups written by the service user into /var/backups/dicom-gateway: with the spool gone, purge
+     * must still keep the user, or a system user created later gets its uid and so the secret and identifiers.
+     */
+    private static void purgeKeepsTheUserWhileItsBackupsExist(Path deb) throws Exception {
+        apt("install", deb.toString());
+        run(List.of("install", "-d", "-m", "0700", "-o", PACKAGE, "-g", PACKAGE, BACKUPS.toString()));
+        Files.writeString(BACKUPS.resolve(MARKER), "");
+        run(List.of("rm", "-rf", STATE.toString()));
+        String purge = apt("purge", PACKAGE);
+        assertTrue(purge.contains(BACKUPS + " kept"), purge);
+        assertTrue(run(List.of("getent", "passwd", PACKAGE), Path.of("/"), true).startsWith("dicom-gateway:"),
+                "the user that owns the backups stays:\n" + purge);
+    }
+
+    /**
      * Purges what an earlier run of this test left; refuses a machine where dicom-gateway was installed otherwise (its
      * spool may hold undelivered studies).
      */
     private static void removeLeftovers() throws Exception {
         boolean installed = run(List.of("dpkg-query", "-W", "-f=${db:Status-Status}", PACKAGE), Path.of("/"), true)
                 .strip().matches("installed|config-files|half-configured|unpacked|half-installed");
-        boolean ours = Files.exists(STATE.resolve(MARKER));
+        boolean ours = Files.exists(STATE.resolve(MARKER)) || Files.exists(BACKUPS.resolve(MARKER));
+        if (Files.exists(BACKUPS) && !Files.exists(BACKUPS.resolve(MARKER))) {
+            fail(BACKUPS + " exists, not made by this test: it may hold real backups; run it on a throw-away machine");
+        }
         if ((installed || Files.exists(STATE)) && !ours) {
             fail("dicom-gateway is installed here or " + STATE + " exists, not made by this test: DebianPackageIT "
                     + "installs and purges the package; run it on a throw-away machine");
@@ -194,13 +231,15 @@ class DebianPackageIT {
             apt("purge", PACKAGE);
         }
         Files.deleteIfExists(ENVIRONMENT_FILE);
-        run(List.of("rm", "-rf", STATE.toString()));
+        run(List.of("rm", "-rf", STATE.toString(), BACKUPS.toString()));
         run(List.of("sh", "-c", "userdel dicom-gateway 2>/dev/null; groupdel dicom-gateway 2>/dev/null; true"));
     }
 
-    private static String apt(String action, String what) throws Exception {
-        return run(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "-o", "DPkg::Lock::Timeout=120", "-y",
-                "--no-install-recommends", action, what));
+    private static String apt(String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get",
+                "-o", "DPkg::Lock::Timeout=120", "-y", "--no-install-recommends"));
+        command.addAll(List.of(arguments));
+        return run(command);
     }
 
     private static void awaitReady(Process service, int httpPort, Path log) throws Exception {

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The container files, checked without a Docker engine: docker-compose 1.29 validates docker-compose.yml, every file
@@ -119,6 +120,54 @@ class DockerComposeTest {
         }
         assertTrue(copies >= 5, "COPY lines: " + copies);
         assertTrue(dockerfile.contains("COPY " + CONTAINER_CONFIG + " /etc/dicom-gateway/gateway.yaml"), dockerfile);
+    }
+
+    /**
+     * `docker compose exec dicom-gateway dicom-gateway status` (or backup): a command without --config in the image must
+     * read /etc/dicom-gateway/gateway.yaml, as in the package, and find the command on the PATH. The launcher picks that
+     * default from the layout it finds itself in, so the image's layout is rebuilt here from the Dockerfile's COPY lines
+     * (stand-in jars, a stand-in java that prints its arguments) and the launcher run in it. With the checkout layout
+     * it read the built-in defaults: a spool under /usr/share/dicom-gateway/var.
+     */
+    @Test
+    void aCommandInTheImageWithoutConfigReadsTheEtcFileAndIsOnThePath(@TempDir Path root) throws Exception {
+        String dockerfile = Files.readString(DOCKERFILE);
+        Matcher built = Pattern.compile("(?m)^COPY\\s+--from=build\\s+/build/target/(\\S+)\\s+(\\S+)\\s*$").matcher(dockerfile);
+        while (built.find()) {
+            Path destination = root.resolve(built.group(2).substring(1));
+            if (built.group(1).endsWith("/")) { // target/lib/: the dependencies, PixelMed among them
+                Files.createDirectories(destination);
+                Files.writeString(destination.resolve("pixelmed-20220618.jar"), "");
+            } else {
+                Files.createDirectories(destination.getParent());
+                Files.writeString(destination, "");
+            }
+        }
+        Matcher copy = COPY.matcher(dockerfile);
+        while (copy.find()) {
+            if (copy.group(1).equals("bin/dicom-gateway")) {
+                Path launcher = root.resolve(copy.group(2).substring(1));
+                Files.createDirectories(launcher.getParent());
+                Files.copy(Path.of("bin/dicom-gateway"), launcher);
+                assertTrue(launcher.toFile().setExecutable(true));
+            }
+        }
+        Matcher onPath = Pattern.compile("ln -s (/usr/share/dicom-gateway/bin/dicom-gateway) /usr/bin/dicom-gateway")
+                .matcher(dockerfile);
+        assertTrue(onPath.find(), "dicom-gateway is on the image's PATH (/usr/bin), as in the package:\n" + dockerfile);
+        Path launcher = root.resolve(onPath.group(1).substring(1));
+        assertTrue(Files.isExecutable(launcher), "the launcher is copied to " + onPath.group(1));
+        Path java = root.resolve("jdk/bin/java");
+        Files.createDirectories(java.getParent());
+        Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
+        assertTrue(java.toFile().setExecutable(true));
+        ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "status").redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", root.resolve("jdk").toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), output);
+        assertTrue(output.contains("-Ddicomgateway.config=/etc/dicom-gateway/gateway.yaml"),
+                "the launcher in the image's layout makes /etc/dicom-gateway/gateway.yaml the default:\n" + output);
     }
 
     @Test

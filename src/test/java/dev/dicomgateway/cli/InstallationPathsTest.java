@@ -80,6 +80,19 @@ class InstallationPathsTest {
     }
 
     @Test
+    void aBackupOfAMissingSpoolIsAConfigurationErrorNotABackupOfTheSecretAlone() throws Exception {
+        Path missing = dir.resolve("no-spool");
+        Path secret = Files.writeString(dir.resolve("deidentify.key"), "0".repeat(64) + "\n");
+        Path config = Files.writeString(dir.resolve("gateway.yaml"), "spool:\n  dir: no-spool\n"
+                + "deidentify:\n  secretFile: " + secret + "\n");
+        Path target = dir.resolve("backup");
+        Cli.Output backup = Cli.execute("backup", target.toString(), "--config", config.toString());
+        assertEquals(2, backup.exitCode(), backup.out() + backup.err());
+        assertTrue(backup.err().replace("\n  ", " ").contains("spool.dir " + missing + " does not exist"), backup.err());
+        assertFalse(Files.exists(target), "no backup written without the lookup table and the index");
+    }
+
+    @Test
     void checkCreatesNothing() throws Exception {
         Path state = dir.resolve("state");
         Path config = Files.writeString(dir.resolve("gateway.yaml"), String.join("\n", "spool:", "  dir: state/spool",

@@ -137,6 +137,30 @@ class BackupRestoreTest {
         assertTrue(!Files.exists(secret), "nothing was copied from a damaged backup");
     }
 
+    @Test
+    void aBackupIntoAMissingDirectoryOrARestoreFromAWrongPathSaysWhatIsWrong() throws Exception {
+        Files.createDirectories(spool);
+        Files.createDirectories(secret.getParent());
+        Files.writeString(secret, "0".repeat(64) + "\n");
+        Path nowhere = work.resolve("backups");
+        Cli.Output backup = Cli.execute("backup", "--config", config.toString(), nowhere.resolve("2026-12-01").toString());
+        assertEquals(1, backup.exitCode(), backup.out());
+        String backupError = backup.err().replace("\n  ", " ");
+        assertTrue(backupError.contains(nowhere + " does not exist; create it first"), backupError);
+
+        Cli.Output inside = Cli.execute("backup", "--config", config.toString(), spool.resolve("backup").toString());
+        assertEquals(1, inside.exitCode(), inside.out());
+        assertTrue(inside.err().replace("\n  ", " ").contains("inside spool.dir"), inside.err());
+        assertTrue(!Files.exists(spool.resolve("backup")), "nothing written into the spool");
+
+        Cli.Output missing = Cli.execute("restore", "--config", config.toString(), nowhere.toString());
+        assertEquals(1, missing.exitCode(), missing.out());
+        assertTrue(missing.err().replace("\n  ", " ").contains(nowhere + " does not exist: name the directory"), missing.err());
+        Cli.Output file = Cli.execute("restore", "--config", config.toString(), secret.toString());
+        assertEquals(1, file.exitCode(), file.out());
+        assertTrue(file.err().replace("\n  ", " ").contains(secret + " is not a directory"), file.err());
+    }
+
     private Gateway start() throws Exception {
         return Gateway.start(GatewayConfig.load(config, Map.of()));
     }
