@@ -96,7 +96,7 @@ public final class CheckCommand implements Callable<Integer> {
                             + ": senders refuse it (renew dicom.tls.certificate and restart)")
                     : CheckResult.ok("dicom tls", "port " + tls.port() + ", client auth "
                             + tls.clientAuth().name().toLowerCase(java.util.Locale.ROOT) + ", certificate expires " + expiry
-                            + " (in " + days + " days)");
+                            + " (in " + days + (days == 1 ? " day)" : " days)"));
         } catch (TlsMaterialException e) {
             return CheckResult.failed("dicom tls", e.getMessage() + " (dicom.tls.certificate)");
         }

@@ -20,9 +20,11 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ConfigException {
+        // first: a SIGHUP (systemctl reload right after start) or SIGTERM while the configuration loads is remembered,
+        // not the JVM's default (exit 129 / 143)
+        StopSignals signals = StopSignals.install();
         GatewayConfig settings = config.load();
         StandardOutputLog.apply(settings.log());
-        StopSignals signals = StopSignals.install(); // before the start: a SIGTERM during it is a stop, not exit 143
         Gateway gateway;
         try {
             gateway = Gateway.start(settings);

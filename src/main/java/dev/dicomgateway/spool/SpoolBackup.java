@@ -43,8 +43,10 @@ public final class SpoolBackup {
         Map<String, Path> members = new LinkedHashMap<>();
         members.put(SECRET, secretFile);
         members.put(FINGERPRINT, layout.privateArea().resolve(SecretFingerprint.FILE_NAME));
-        members.put(LOOKUP_TABLE, layout.privateArea().resolve(LookupTable.FILE_NAME));
+        // the index before the table: a study the snapshot records as delivered was staged, and so entered the table,
+        // before the snapshot; the table, copied after it, holds every study the index knows
         members.put(INDEX, layout.instanceIndex());
+        members.put(LOOKUP_TABLE, layout.privateArea().resolve(LookupTable.FILE_NAME));
         return members;
     }
 

@@ -28,8 +28,9 @@ public final class SpoolRestore {
         Map<String, String> manifest = readManifest(backup, members);
         for (Map.Entry<String, String> member : manifest.entrySet()) {
             Path copy = backup.resolve(member.getKey());
-            if (!Files.isRegularFile(copy) || !SpoolBackup.sha256(copy).equals(member.getValue())) {
-                throw new IOException("the backup is damaged: " + copy + " is missing or differs from its checksum in "
+            if (!Files.isRegularFile(copy, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    || !SpoolBackup.sha256(copy).equals(member.getValue())) {
+                throw new IOException("the backup is damaged: " + copy + " is missing, not a plain file (a symbolic link?) or differs from its checksum in "
                         + SpoolBackup.MANIFEST + "; nothing was changed. Use another backup");
             }
         }

@@ -68,8 +68,8 @@ class BackupRestoreTest {
 
             Cli.Output taken = Cli.execute("backup", "--config", config.toString(), backup.toString());
             assertEquals(0, taken.exitCode(), taken.err());
-            assertTrue(taken.out().contains("deidentify.key, private/secret.fingerprint, private/lookup.tsv, "
-                    + "state/instances.sqlite"), taken.out());
+            assertTrue(taken.out().contains("deidentify.key, private/secret.fingerprint, state/instances.sqlite, "
+                    + "private/lookup.tsv"), taken.out());
         }
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(backup)));
         try (Stream<Path> files = Files.walk(backup)) {
@@ -159,6 +159,23 @@ class BackupRestoreTest {
         Cli.Output file = Cli.execute("restore", "--config", config.toString(), secret.toString());
         assertEquals(1, file.exitCode(), file.out());
         assertTrue(file.err().replace("\n  ", " ").contains(secret + " is not a directory"), file.err());
+    }
+
+    @Test
+    void restoreRefusesAMemberThatIsASymbolicLink() throws Exception {
+        Path backup = work.resolve("backup");
+        try (Gateway gateway = start()) {
+            assertTrue(Files.exists(secret));
+        }
+        assertEquals(0, Cli.execute("backup", "--config", config.toString(), backup.toString()).exitCode());
+        Path elsewhere = work.resolve("elsewhere.key"); // same bytes, so the checksum matches: only the link is wrong
+        Files.move(backup.resolve("deidentify.key"), elsewhere);
+        Files.createSymbolicLink(backup.resolve("deidentify.key"), elsewhere);
+        deleteTree(work.resolve("disk"));
+        Cli.Output linked = Cli.execute("restore", "--config", config.toString(), backup.toString());
+        assertEquals(1, linked.exitCode(), linked.out());
+        assertTrue(linked.err().contains("symbolic link") && linked.err().contains("deidentify.key"), linked.err());
+        assertTrue(!Files.exists(secret), "nothing was copied");
     }
 
     private Gateway start() throws Exception {
