@@ -50,8 +50,7 @@ final class TlsSettings {
         Optional<Path> trusted = Optional.empty();
         if (clientAuth == GatewayConfig.ClientAuth.NONE) {
             if (!values.string("dicom.tls.trustedCertificates").isEmpty()) {
-                file(values, "dicom.tls.trustedCertificates", "");
-                trusted = Optional.of(values.path("dicom.tls.trustedCertificates"));
+                trusted = Optional.of(file(values, "dicom.tls.trustedCertificates", "a PEM bundle of trusted CA certificates"));
                 certificates(values, "dicom.tls.trustedCertificates", trusted.get());
             }
         } else {

@@ -252,8 +252,13 @@ public final class DicomListener implements AutoCloseable {
      * is left.
      */
     public boolean drain(Duration timeout) {
+        return awaitNoConnections(timeout, () -> drainCutShort);
+    }
+
+    /** Polls until no connection is left, {@code timeout} has passed or {@code cutShort} says so; true when none is left. */
+    private boolean awaitNoConnections(Duration timeout, java.util.function.BooleanSupplier cutShort) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!connections.isEmpty() && !drainCutShort && System.nanoTime() - deadline < 0) {
+        while (!connections.isEmpty() && !cutShort.getAsBoolean() && System.nanoTime() - deadline < 0) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -277,15 +282,7 @@ public final class DicomListener implements AutoCloseable {
     public int abortRemaining() {
         int aborted = connections.size();
         connections.forEach(DicomListener::closeQuietly);
-        long deadline = System.nanoTime() + ABORT_GRACE.toNanos();
-        while (!connections.isEmpty() && System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        awaitNoConnections(ABORT_GRACE, () -> false);
         return aborted;
     }
 

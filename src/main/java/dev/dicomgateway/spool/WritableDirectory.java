@@ -20,8 +20,8 @@ public final class WritableDirectory {
             try {
                 Files.delete(Files.createTempFile(target, ".check-", ".tmp"));
             } catch (IOException e) {
-                throw new IOException("cannot write " + target + ": " + e.getMessage() + " (" + key
-                        + "; the service user needs write access)", e);
+                throw new IOException("cannot write " + target + ": " + e.getMessage()
+                        + WriteAccess.hint(target, key, "the service user needs write access"), e);
             }
             return target + " is writable";
         }

@@ -111,8 +111,7 @@ class BackupRestoreTest {
             assertEquals(0, Cli.execute("backup", "--config", config.toString(), backup.toString()).exitCode());
             Cli.Output beside = Cli.execute("restore", "--config", config.toString(), backup.toString());
             assertEquals(1, beside.exitCode(), beside.out());
-            assertTrue(beside.err().contains("in use") || beside.err().contains("PID") || beside.err().contains("pid"),
-                    beside.err());
+            assertTrue(beside.err().contains("is in use by process " + ProcessHandle.current().pid()), beside.err());
             Cli.Output again = Cli.execute("backup", "--config", config.toString(), backup.toString());
             assertEquals(1, again.exitCode(), "a backup never overwrites another");
         }
@@ -125,7 +124,6 @@ class BackupRestoreTest {
         Cli.Output mixed = Cli.execute("restore", "--config", config.toString(), backup.toString());
         assertEquals(1, mixed.exitCode(), mixed.out());
         assertTrue(mixed.err().contains("will not replace") && mixed.err().contains("deidentify.key"), mixed.err());
-        assertEquals(List.of(newSecret.length), List.of(Files.readAllBytes(secret).length));
         assertTrue(java.util.Arrays.equals(newSecret, Files.readAllBytes(secret)), "nothing was changed");
 
         deleteTree(work.resolve("disk"));
