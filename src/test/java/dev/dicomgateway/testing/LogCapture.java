@@ -18,8 +18,12 @@ public final class LogCapture implements AutoCloseable {
 
     /** Every captured message with its stack trace, one per line. */
     public String text() {
+        java.util.List<ILoggingEvent> events;
+        synchronized (appender) { // AppenderBase.doAppend holds this lock while a logging thread adds to the list
+            events = java.util.List.copyOf(appender.list);
+        }
         StringBuilder text = new StringBuilder();
-        for (ILoggingEvent event : appender.list) {
+        for (ILoggingEvent event : events) {
             text.append(event.getFormattedMessage()).append('\n');
             if (event.getThrowableProxy() != null) {
                 text.append(ThrowableProxyUtil.asString(event.getThrowableProxy())).append('\n');
