@@ -19,4 +19,26 @@ public interface Deidentifier {
      */
     DeidentifiedInstance deidentify(Path received, DataSetLayout layout, Path output, String callingAeTitle)
             throws IOException, UnreadableDataSetException, MissingPatientIdException;
+
+    /**
+     * Whether {@link #deidentifyHeader} de-identifies instances in {@code transferSyntaxUid} from the attributes
+     * before their pixel data alone, so they can be staged in one pass; otherwise they are received into a file and
+     * given to {@link #deidentify}.
+     */
+    default boolean deidentifiesHeaders(String transferSyntaxUid) {
+        return false;
+    }
+
+    /**
+     * De-identifies the attributes before the pixel data, {@code header[0, length)} as the data set reader accepted
+     * them (with the {@link dev.dicomgateway.dicom.StructureFingerprint} {@code structure}); the pixel data is
+     * appended unchanged by the caller. Only called when {@link #deidentifiesHeaders} says so.
+     *
+     * @throws MissingPatientIdException as {@link #deidentify}
+     */
+    default DeidentifiedHeader deidentifyHeader(byte[] header, int length, long structure, String transferSyntaxUid,
+                                                String callingAeTitle)
+            throws IOException, UnreadableDataSetException, MissingPatientIdException {
+        throw new UnsupportedOperationException("this de-identifier needs the whole file");
+    }
 }

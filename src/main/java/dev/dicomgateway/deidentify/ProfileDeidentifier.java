@@ -14,6 +14,7 @@ import dev.dicomgateway.dicom.InstanceHeader;
 import dev.dicomgateway.dicom.InstanceHeaderReader;
 import dev.dicomgateway.dicom.PixelDataGroup;
 import dev.dicomgateway.dicom.StructureFingerprint;
+import dev.dicomgateway.dicom.TransferSyntax;
 import dev.dicomgateway.dicom.UnreadableDataSetException;
 import dev.dicomgateway.dicom.Uids;
 import java.io.BufferedInputStream;
@@ -73,11 +74,80 @@ public final class ProfileDeidentifier implements Deidentifier {
     public DeidentifiedInstance deidentify(Path received, DataSetLayout layout, Path output, String callingAeTitle)
             throws IOException, UnreadableDataSetException, MissingPatientIdException {
         AttributeList list = readHeader(received, layout);
-        if (StructureFingerprint.of(list) != layout.headerStructure()) {
+        checkStructure(list, layout.headerStructure());
+        Keys keys = keys(list);
+        Optional<PixelMask> mask = Optional.empty();
+        if (keys.quarantineReason != null) { // a candidate for quarantine: blanked instead if a rule knows its text's place
+            try (FileChannel in = FileChannel.open(received, StandardOpenOption.READ)) {
+                mask = PixelMask.find(pixelMasks, list, layout, in);
+            }
+        }
+        String quarantineReason = keys.quarantineReason;
+        try {
+            apply(list, keys);
+            if (mask.isPresent()) {
+                markMasked(list);
+                quarantineReason = null;
+            }
+            write(list, layout, received, output, meta(keys, layout.transferSyntaxUid(), callingAeTitle), mask);
+        } catch (DicomException e) {
+            throw cannotDeidentify(e);
+        }
+        record(keys);
+        return new DeidentifiedInstance(output, keys.original, keys.entity, keys.item, keys.study, keys.series, keys.sop,
+                quarantineReason, !keys.patient.hasPatientId());
+    }
+
+    /** One pass needs no pixel: only a quarantine candidate that a pixel mask rule could blank reads its pixels. */
+    @Override
+    public boolean deidentifiesHeaders(String transferSyntaxUid) {
+        return pixelMasks.isEmpty() && !TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
+    }
+
+    @Override
+    public DeidentifiedHeader deidentifyHeader(byte[] header, int length, long structure, String transferSyntaxUid,
+                                               String callingAeTitle)
+            throws IOException, UnreadableDataSetException, MissingPatientIdException {
+        AttributeList list = new AttributeList();
+        try {
+            list.read(new DicomInputStream(new java.io.ByteArrayInputStream(header, 0, length), transferSyntaxUid, false));
+        } catch (DicomException | RuntimeException | StackOverflowError e) {
+            throw new UnreadableDataSetException("data set cannot be parsed: " + e.getClass().getSimpleName(), e);
+        } catch (IOException e) {
+            throw new UnreadableDataSetException("data set is truncated or malformed: " + e.getClass().getSimpleName(), e);
+        }
+        checkStructure(list, structure);
+        Keys keys = keys(list);
+        java.io.ByteArrayOutputStream encoded = new java.io.ByteArrayOutputStream(length + 1024);
+        encoded.writeBytes(meta(keys, transferSyntaxUid, callingAeTitle).encode());
+        int dataSetOffset = encoded.size();
+        try {
+            apply(list, keys);
+            DicomOutputStream dicom = new DicomOutputStream(encoded, null, transferSyntaxUid);
+            list.write(dicom);
+            dicom.flush();
+        } catch (DicomException e) {
+            throw cannotDeidentify(e);
+        }
+        record(keys);
+        return new DeidentifiedHeader(encoded.toByteArray(), dataSetOffset, keys.original, keys.entity, keys.item,
+                keys.study, keys.series, keys.sop, keys.quarantineReason, !keys.patient.hasPatientId());
+    }
+
+    /** What an instance is staged under, from its original header (PHI: never logged). */
+    private record Keys(InstanceHeader original, PatientKey patient, String issuer, String accession, String entity,
+                        String item, String study, String series, String sop, String quarantineReason) {
+    }
+
+    private static void checkStructure(AttributeList list, long structure) throws UnreadableDataSetException {
+        if (StructureFingerprint.of(list) != structure) {
             // PixelMed read these bytes as another structure than the reader checked: de-identifying its reading
             // could keep what the reader saw as an attribute to remove, or lose what it saw as an element
             throw new UnreadableDataSetException("ambiguous structure: PixelMed reads it otherwise", null);
         }
+    }
+
+    private Keys keys(AttributeList list) throws MissingPatientIdException {
         InstanceHeader original = InstanceHeaderReader.header(list);
         String issuer = Attribute.getSingleStringValueOrDefault(list, TagFromName.IssuerOfPatientID,
                 settings.defaultIssuerOfPatientId()).trim();
@@ -89,35 +159,31 @@ public final class ProfileDeidentifier implements Deidentifier {
         if (!patient.hasPatientId() && settings.requirePatientId()) {
             throw new MissingPatientIdException();
         }
-        String entity = pseudonyms.entityId(patient);
-        String item = pseudonyms.itemId(original.studyInstanceUid());
-        String study = pseudonyms.uid(original.studyInstanceUid());
-        String series = pseudonyms.uid(original.seriesInstanceUid());
-        String sop = pseudonyms.uid(original.sopInstanceUid());
-        String quarantineReason = quarantine.reason(original);
-        Optional<PixelMask> mask = Optional.empty();
-        if (quarantineReason != null) { // a candidate for quarantine: blanked instead if a rule knows its text's place
-            try (FileChannel in = FileChannel.open(received, StandardOpenOption.READ)) {
-                mask = PixelMask.find(pixelMasks, list, layout, in);
-            }
+        return new Keys(original, patient, issuer, accession, pseudonyms.entityId(patient),
+                pseudonyms.itemId(original.studyInstanceUid()), pseudonyms.uid(original.studyInstanceUid()),
+                pseudonyms.uid(original.seriesInstanceUid()), pseudonyms.uid(original.sopInstanceUid()),
+                quarantine.reason(original));
+    }
+
+    private void apply(AttributeList list, Keys keys) throws DicomException {
+        new AttributeListDeidentifier(profile, privateAttributes, pseudonyms, options,
+                pseudonyms.dateShiftDays(keys.patient)).apply(list, keys.entity, keys.item);
+    }
+
+    private static FileMetaInformation meta(Keys keys, String transferSyntaxUid, String callingAeTitle) {
+        return new FileMetaInformation(keys.original.sopClassUid(), keys.sop, transferSyntaxUid, callingAeTitle);
+    }
+
+    /** The lookup table learns the study (synced) before anything of it can be acknowledged. */
+    private void record(Keys keys) throws IOException {
+        if (Uids.isValid(keys.original.studyInstanceUid())) {
+            lookupTable.recordStudy(keys.entity, keys.item, keys.study, keys.original.patientId(), keys.issuer,
+                    keys.accession, keys.original.studyInstanceUid());
         }
-        try {
-            new AttributeListDeidentifier(profile, privateAttributes, pseudonyms, options,
-                    pseudonyms.dateShiftDays(patient)).apply(list, entity, item);
-            if (mask.isPresent()) {
-                markMasked(list);
-                quarantineReason = null;
-            }
-            write(list, layout, received, output, new FileMetaInformation(original.sopClassUid(), sop,
-                    layout.transferSyntaxUid(), callingAeTitle), mask);
-        } catch (DicomException e) {
-            throw new UnreadableDataSetException("data set cannot be de-identified: " + e.getClass().getSimpleName(), e);
-        }
-        if (Uids.isValid(original.studyInstanceUid())) {
-            lookupTable.recordStudy(entity, item, study, original.patientId(), issuer, accession, original.studyInstanceUid());
-        }
-        return new DeidentifiedInstance(output, original, entity, item, study, series, sop, quarantineReason,
-                !patient.hasPatientId());
+    }
+
+    private static UnreadableDataSetException cannotDeidentify(DicomException e) {
+        return new UnreadableDataSetException("data set cannot be de-identified: " + e.getClass().getSimpleName(), e);
     }
 
     private static AttributeList readHeader(Path received, DataSetLayout layout) throws IOException, UnreadableDataSetException {

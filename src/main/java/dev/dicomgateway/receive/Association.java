@@ -13,7 +13,7 @@ import dev.dicomgateway.receive.pdu.PDataWriter;
 import dev.dicomgateway.receive.pdu.PduFormatException;
 import dev.dicomgateway.receive.pdu.PduReader;
 import dev.dicomgateway.receive.pdu.PduType;
-import dev.dicomgateway.receive.pdu.PdvItems;
+import dev.dicomgateway.receive.pdu.PdvSource;
 import dev.dicomgateway.receive.pdu.PresentationContextAnswer;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -52,13 +52,14 @@ final class Association implements Runnable {
 
     private ReadDeadline deadline;
     private PduReader pdus;
+    private PdvSource pdvs;
     private OutputStream out;
     private AssociateRequest request;
     private final Map<Integer, PresentationContextAnswer> accepted = new HashMap<>();
     private final ByteArrayOutputStream commandBytes = new ByteArrayOutputStream(512);
     private int commandContext = -1;
+    /** The C-STORE whose command has arrived and whose data set has not been answered yet. */
     private StoreTransfer transfer;
-    private byte[] pduBuffer = new byte[0];
     private long instancesStored;
     private long instancesFailed;
     private long bytesReceived;
@@ -133,8 +134,7 @@ final class Association implements Runnable {
                 throw fatal; // after the finally block has recorded this association; the JVM itself is in trouble
             }
         } finally {
-            if (transfer != null) {
-                transfer.abandon();
+            if (transfer != null) { // its sink has removed whatever it had staged of it
                 metrics.instanceRejected(RefusalReason.INCOMPLETE.label());
                 instancesFailed++;
             }
@@ -156,17 +156,18 @@ final class Association implements Runnable {
 
     /** The association's message loop; returns how it ended. */
     private AssociationResult serve() throws IOException, PduFormatException, MalformedCommandException {
+        pdvs = new PdvSource(pdus, settings.maxPduLength());
         while (true) {
-            Optional<PduReader.Header> next = pdus.nextHeader();
+            if (pdvs.next()) {
+                onPdv();
+                continue;
+            }
+            Optional<PduReader.Header> next = pdvs.takePending();
             if (next.isEmpty()) {
                 return AssociationResult.DROPPED;
             }
             PduReader.Header header = next.get();
             switch (header.type()) {
-                case PduType.P_DATA_TF -> {
-                    pduBuffer = pdus.pDataBody(header, settings.maxPduLength(), pduBuffer);
-                    onPData((int) header.length());
-                }
                 case PduType.RELEASE_RQ -> {
                     pdus.controlBody(header);
                     out.write(ControlPdu.releaseResponse());
@@ -184,19 +185,16 @@ final class Association implements Runnable {
         }
     }
 
-    private void onPData(int length) throws IOException, PduFormatException, MalformedCommandException {
-        PdvItems items = new PdvItems(pduBuffer, length);
-        while (items.next()) {
-            int contextId = items.contextId();
-            if (!accepted.containsKey(contextId)) {
-                throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER,
-                        "PDV on presentation context " + contextId + ", which was not accepted");
-            }
-            if (items.command()) {
-                onCommandFragment(contextId, items.fragmentOffset(), items.fragmentLength(), items.last());
-            } else {
-                onDataFragment(contextId, items.fragmentOffset(), items.fragmentLength(), items.last());
-            }
+    private void onPdv() throws IOException, PduFormatException, MalformedCommandException {
+        int contextId = pdvs.contextId();
+        if (!accepted.containsKey(contextId)) {
+            throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER,
+                    "PDV on presentation context " + contextId + ", which was not accepted");
+        }
+        if (pdvs.command()) {
+            onCommandFragment(contextId, pdvs.fragmentOffset(), pdvs.fragmentLength(), pdvs.last());
+        } else {
+            onDataSet(contextId);
         }
     }
 
@@ -214,7 +212,7 @@ final class Association implements Runnable {
             throw new PduFormatException(PduFormatException.INVALID_PDU_PARAMETER_VALUE, "command set larger than 64 KiB");
         }
         commandContext = contextId;
-        commandBytes.write(pduBuffer, offset, length);
+        commandBytes.write(pdvs.buffer(), offset, length);
         if (!last) {
             return;
         }
@@ -256,7 +254,11 @@ final class Association implements Runnable {
         }
     }
 
-    private void onDataFragment(int contextId, int offset, int length, boolean last) throws IOException, PduFormatException {
+    /**
+     * The first fragment of a C-STORE's data set: the sink reads the data set as it arrives, in one call; what it left
+     * unread is read and dropped; then the answer. An interrupted data set is not answered: the association ends.
+     */
+    private void onDataSet(int contextId) throws IOException, PduFormatException {
         if (transfer == null) {
             throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER, "data fragment without a C-STORE-RQ");
         }
@@ -264,19 +266,14 @@ final class Association implements Runnable {
             throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER,
                     "data fragment on another presentation context than its command");
         }
-        transfer.write(pduBuffer, offset, length);
-        bytesReceived += length;
-        bytesSinceProgress += length;
-        metrics.bytesReceived(length);
-        if (!last) {
-            if (bytesSinceProgress >= PROGRESS_BYTES) {
-                progressed();
-            }
-            return;
+        DataSetStream dataSet = new DataSetStream(pdvs, contextId, this::dataSetBytes);
+        StoreOutcome outcome = transfer.store(dataSet);
+        if (!dataSet.drain()) {
+            interrupted(dataSet.interruption());
+            return; // a release or abort is waiting in the PDV source; transfer stays set: counted as incomplete
         }
         StoreTransfer finished = transfer;
         transfer = null;
-        StoreOutcome outcome = finished.finish();
         if (outcome.success()) {
             instancesStored++;
             metrics.instanceReceived(receivePolicy.callingAeLabel(request.callingAeTitle()));
@@ -302,6 +299,26 @@ final class Association implements Runnable {
         }
         respond(contextId, response);
         progressed(); // the time we spent staging is not the peer's idleness
+    }
+
+    /** Rethrows what ended the data set, unless it is a PDU the message loop acts on. */
+    private static void interrupted(Exception cause) throws IOException, PduFormatException {
+        if (cause instanceof PduFormatException format) {
+            throw format;
+        }
+        if (cause instanceof IOException io) {
+            throw io;
+        }
+    }
+
+    /** Data set bytes count as progress for the idle timeout every {@link #PROGRESS_BYTES}. */
+    private void dataSetBytes(int length) {
+        bytesReceived += length;
+        bytesSinceProgress += length;
+        metrics.bytesReceived(length);
+        if (bytesSinceProgress >= PROGRESS_BYTES) {
+            progressed();
+        }
     }
 
     /**

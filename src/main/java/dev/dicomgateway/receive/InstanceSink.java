@@ -1,16 +1,13 @@
 package dev.dicomgateway.receive;
 
 import java.io.IOException;
-import java.nio.file.Path;
+import java.io.InputStream;
 
 /**
- * Where received instances go (the next stage). The receive stage streams each instance into a file under
- * {@link #temporaryDirectory()} and calls {@link #store}; only a Success outcome is acknowledged to the sender.
+ * Where received instances go (the next stage): each C-STORE's data set is handed over as it arrives, in one
+ * {@link #store} call on the association's thread; only a Success outcome is acknowledged to the sender.
  */
 public interface InstanceSink {
-
-    /** The directory for instances being received; on the same file system as their final place. */
-    Path temporaryDirectory();
 
     /**
      * Asked before an instance's data set is received. Null to receive it; otherwise the refusal to answer
@@ -19,15 +16,15 @@ public interface InstanceSink {
     StoreOutcome admit();
 
     /**
-     * Makes a completely received instance durable (the received file is closed but not synced). On Success what
-     * is staged is on disk and synced; afterwards, whatever the outcome, the caller deletes the received file.
+     * Stages the instance whose data set {@code dataSet} streams in: on Success what is staged is on disk and synced.
+     * It may stop reading early to refuse the instance (the caller reads and drops the rest before answering).
+     * A read that throws means the data set will not arrive: nothing of it may stay staged.
      */
-    StoreOutcome store(ReceivedInstance instance) throws IOException;
+    StoreOutcome store(StoreRequest request, InputStream dataSet) throws IOException;
 
     /**
-     * Writing an instance into {@link #temporaryDirectory()} or staging it failed because the file system is full
-     * ({@link FileSystemFull}): the sink refuses new instances until space returns. The instance itself is answered
-     * Out of Resources by the caller.
+     * Writing or staging an instance failed because the file system is full ({@link FileSystemFull}): the sink refuses
+     * new instances until space returns. The instance itself is answered Out of Resources by the caller.
      */
     default void fileSystemFull() {
     }

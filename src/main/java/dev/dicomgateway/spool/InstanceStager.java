@@ -1,10 +1,13 @@
 package dev.dicomgateway.spool;
 
+import dev.dicomgateway.deidentify.DeidentifiedHeader;
 import dev.dicomgateway.deidentify.DeidentifiedInstance;
 import dev.dicomgateway.deidentify.Deidentifier;
 import dev.dicomgateway.deidentify.MissingPatientIdException;
 import dev.dicomgateway.dicom.DataSetLayout;
 import dev.dicomgateway.dicom.DataSetLimits;
+import dev.dicomgateway.dicom.DataSetSplitter;
+import dev.dicomgateway.dicom.FileMetaInformation;
 import dev.dicomgateway.dicom.InstanceHeader;
 import dev.dicomgateway.dicom.UnreadableDataSetException;
 import dev.dicomgateway.dicom.Uids;
@@ -12,10 +15,12 @@ import dev.dicomgateway.receive.InstanceSink;
 import dev.dicomgateway.receive.ReceivedInstance;
 import dev.dicomgateway.receive.RefusalReason;
 import dev.dicomgateway.receive.StoreOutcome;
+import dev.dicomgateway.receive.StoreRequest;
 import dev.dicomgateway.receive.dimse.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +57,7 @@ public final class InstanceStager implements InstanceSink {
     private final Quarantine quarantine;
     private final Counter withoutPatientId;
     private final DeliveredInstanceIndex index;
+    private final WriteBehind writeBehind = new WriteBehind();
     private volatile java.time.Instant indexReportedAt = java.time.Instant.EPOCH;
 
     InstanceStager(SpoolLayout layout, String collection, DiskSpace diskSpace, DeliveryReserve reserve,
@@ -81,11 +87,6 @@ public final class InstanceStager implements InstanceSink {
     }
 
     @Override
-    public Path temporaryDirectory() {
-        return layout.temporary();
-    }
-
-    @Override
     public StoreOutcome admit() {
         if (diskSpace.isLow()) {
             return StoreOutcome.refused(Status.OUT_OF_RESOURCES, RefusalReason.DISK_LOW,
@@ -108,7 +109,95 @@ public final class InstanceStager implements InstanceSink {
         reserve.giveUp("an instance being received or staged did not fit");
     }
 
+    /**
+     * Stages an instance in one pass as its data set arrives ({@link DataSetSplitter}): the attributes before the pixel
+     * data are de-identified in memory and written, then the pixel data streams into the same file behind them. When
+     * the de-identifier needs the whole file (a deflated data set, pixel mask rules) or passes instances through, the
+     * data set is received into a file first and staged by {@link #store(ReceivedInstance)}.
+     */
     @Override
+    public StoreOutcome store(StoreRequest request, InputStream dataSet) throws IOException {
+        if (!deidentifier.deidentifiesHeaders(request.transferSyntaxUid())) {
+            return storeReceived(request, dataSet);
+        }
+        try (StagedFile staged = StagedFile.create(layout.temporary(), writeBehind)) {
+            HeaderStep header = new HeaderStep(request, staged);
+            try {
+                DataSetSplitter.split(dataSet, request.transferSyntaxUid(), limits, header);
+            } catch (UnreadableDataSetException e) {
+                return StoreOutcome.refused(Status.CANNOT_UNDERSTAND, RefusalReason.UNPARSEABLE, e.getMessage());
+            }
+            if (header.refusal != null) {
+                return header.refusal;
+            }
+            DeidentifiedHeader prepared = header.result;
+            StoreOutcome invalid = validate(prepared.original(), request.sopInstanceUid(), request.sopClassUid());
+            if (invalid != null) {
+                return invalid;
+            }
+            StoreOutcome outcome = stage(new Ready(staged.complete(), prepared.entity(), prepared.item(),
+                    prepared.seriesInstanceUid(), prepared.sopInstanceUid(), prepared.quarantineReason()));
+            if (prepared.withoutPatientId()) {
+                withoutPatientId.increment();
+            }
+            return outcome;
+        }
+    }
+
+    /**
+     * The splitter's step at the pixel data: de-identifies the header and writes it; a missing PatientID is kept as
+     * the refusal (the rest of the data set is still read, into nothing, and checked).
+     */
+    private final class HeaderStep implements DataSetSplitter.Handler {
+        private final StoreRequest request;
+        private final StagedFile staged;
+        DeidentifiedHeader result;
+        StoreOutcome refusal;
+
+        HeaderStep(StoreRequest request, StagedFile staged) {
+            this.request = request;
+            this.staged = staged;
+        }
+
+        @Override
+        public DataSetSplitter.Bulk header(byte[] header, int length, long structure)
+                throws IOException, UnreadableDataSetException {
+            try {
+                result = deidentifier.deidentifyHeader(header, length, structure, request.transferSyntaxUid(),
+                        request.callingAeTitle());
+            } catch (MissingPatientIdException e) {
+                refusal = StoreOutcome.refused(Status.MISSING_PATIENT_ID, RefusalReason.MISSING_PATIENT_ID, e.getMessage());
+                return DISCARD;
+            }
+            staged.header(result.fileHeader());
+            return staged;
+        }
+    }
+
+    private static final DataSetSplitter.Bulk DISCARD = new DataSetSplitter.Bulk() {
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+        }
+
+        @Override
+        public void truncate(long bulkLength) {
+        }
+    };
+
+    /** Receives the data set into a file (meta header first), then stages that file. */
+    private StoreOutcome storeReceived(StoreRequest request, InputStream dataSet) throws IOException {
+        ReceivedFile file = ReceivedFile.create(layout.temporary(), new FileMetaInformation(request.sopClassUid(),
+                request.sopInstanceUid(), request.transferSyntaxUid(), request.callingAeTitle()));
+        try {
+            long bytes = file.copy(dataSet);
+            return store(new ReceivedInstance(file.complete(), request.sopClassUid(), request.sopInstanceUid(),
+                    request.transferSyntaxUid(), request.callingAeTitle(), bytes));
+        } finally {
+            file.discard(); // staged under its final name by now, or not at all
+        }
+    }
+
+    /** Stages a received or imported Part 10 file: checked, de-identified into a second file, staged. */
     public StoreOutcome store(ReceivedInstance instance) throws IOException {
         Path output = instance.file().resolveSibling(instance.file().getFileName() + ".deid");
         try {
@@ -122,11 +211,13 @@ public final class InstanceStager implements InstanceSink {
             } catch (MissingPatientIdException e) {
                 return StoreOutcome.refused(Status.MISSING_PATIENT_ID, RefusalReason.MISSING_PATIENT_ID, e.getMessage());
             }
-            StoreOutcome invalid = validate(prepared.original(), instance);
+            StoreOutcome invalid = validate(prepared.original(), instance.sopInstanceUid(), instance.sopClassUid());
             if (invalid != null) {
                 return invalid;
             }
-            StoreOutcome outcome = stage(prepared);
+            DurableFiles.syncFile(prepared.file());
+            StoreOutcome outcome = stage(new Ready(prepared.file(), prepared.entity(), prepared.item(),
+                    prepared.seriesInstanceUid(), prepared.sopInstanceUid(), prepared.quarantineReason()));
             if (prepared.withoutPatientId()) {
                 withoutPatientId.increment();
             }
@@ -136,9 +227,13 @@ public final class InstanceStager implements InstanceSink {
         }
     }
 
-    private StoreOutcome stage(DeidentifiedInstance prepared) throws IOException {
+    /** A de-identified instance in a synced file, and where it is staged. */
+    private record Ready(Path file, String entity, String item, String seriesInstanceUid, String sopInstanceUid,
+                         String quarantineReason) {
+    }
+
+    private StoreOutcome stage(Ready prepared) throws IOException {
         String reason = prepared.quarantineReason();
-        DurableFiles.syncFile(prepared.file());
         Path target = layout.instancePath(collection, prepared.entity(), prepared.item(), prepared.seriesInstanceUid(),
                 prepared.sopInstanceUid());
         StudyKey study = StudyKey.of(layout.incoming(), target.getParent().getParent());
@@ -179,7 +274,7 @@ public final class InstanceStager implements InstanceSink {
      * delivered (a re-push, or a resend after a lost response); null when it must be staged (new, or changed: then it
      * is sealed later as the next version).
      */
-    private StoreOutcome alreadyDelivered(StudyKey study, DeidentifiedInstance prepared) throws IOException {
+    private StoreOutcome alreadyDelivered(StudyKey study, Ready prepared) throws IOException {
         java.util.Optional<DeliveredInstanceIndex.Entry> known;
         try {
             known = index.find(study.collection(), prepared.sopInstanceUid());
@@ -206,7 +301,7 @@ public final class InstanceStager implements InstanceSink {
                 FatalErrors.describe(e), layout.incoming());
     }
 
-    private StoreOutcome quarantine(DeidentifiedInstance prepared, String reason) throws IOException {
+    private StoreOutcome quarantine(Ready prepared, String reason) throws IOException {
         Path target = layout.quarantinePath(collection, prepared.entity(), prepared.item(), prepared.seriesInstanceUid(),
                 prepared.sopInstanceUid());
         DurableFiles.createDirectories(target.getParent());
@@ -233,7 +328,7 @@ public final class InstanceStager implements InstanceSink {
                 .tag("reason", reason).register(registry);
     }
 
-    private static StoreOutcome validate(InstanceHeader header, ReceivedInstance instance) {
+    private static StoreOutcome validate(InstanceHeader header, String sopInstanceUid, String sopClassUid) {
         StoreOutcome uids = requireUid(header.sopInstanceUid(), "SOP Instance UID");
         if (uids == null) {
             uids = requireUid(header.studyInstanceUid(), "Study Instance UID");
@@ -244,11 +339,11 @@ public final class InstanceStager implements InstanceSink {
         if (uids != null) {
             return uids;
         }
-        if (!header.sopInstanceUid().equals(instance.sopInstanceUid())) {
+        if (!header.sopInstanceUid().equals(sopInstanceUid)) {
             return StoreOutcome.refused(Status.SOP_INSTANCE_UID_MISMATCH, RefusalReason.UID_MISMATCH,
                     "data set SOP Instance UID differs from the C-STORE request's");
         }
-        if (!header.sopClassUid().isEmpty() && !header.sopClassUid().equals(instance.sopClassUid())) {
+        if (!header.sopClassUid().isEmpty() && !header.sopClassUid().equals(sopClassUid)) {
             return StoreOutcome.refused(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, RefusalReason.SOP_CLASS_MISMATCH,
                     "data set SOP Class UID differs from the C-STORE request's");
         }

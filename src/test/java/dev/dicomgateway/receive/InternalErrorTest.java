@@ -59,7 +59,7 @@ class InternalErrorTest {
         }
 
         @Override
-        public StoreOutcome store(ReceivedInstance instance) {
+        public StoreOutcome store(StoreRequest request, java.io.InputStream dataSet) {
             throw new StackOverflowError("injected");
         }
     }

@@ -5,7 +5,9 @@ import dev.dicomgateway.deidentify.Deidentifier;
 import dev.dicomgateway.deidentify.ProfileDeidentifier;
 import dev.dicomgateway.dicom.InstanceHeader;
 import dev.dicomgateway.dicom.InstanceHeaderReader;
+import dev.dicomgateway.dicom.FileMetaGroup;
 import dev.dicomgateway.receive.ReceivedInstance;
+import dev.dicomgateway.receive.StoreRequest;
 import dev.dicomgateway.receive.StoreOutcome;
 import dev.dicomgateway.spool.BatchManifest;
 import dev.dicomgateway.spool.DiskSpace;
@@ -78,10 +80,32 @@ public final class TestSpool {
     }
 
     /**
-     * Hands a copy of {@code file} to the stager exactly as the receive stage hands over a received instance, at the
-     * clock's current time; fails the test unless it is staged (Success).
+     * Hands the data set of {@code file} to the stager exactly as the receive stage hands over a C-STORE's data set (a
+     * stream, staged in one pass), at the clock's current time; fails the test unless it is staged (Success).
      */
     public void stage(Path file) throws Exception {
+        StoreOutcome outcome = stream(file);
+        if (!outcome.success()) {
+            throw new AssertionError(file.getFileName() + " not staged: " + outcome.reason() + " (" + outcome.comment() + ")");
+        }
+    }
+
+    /** Streams the data set of the Part 10 {@code file} into the stager as a C-STORE from {@link #CALLING_AE}. */
+    public StoreOutcome stream(Path file) throws Exception {
+        InstanceHeader header = new InstanceHeaderReader().read(file);
+        FileMetaGroup meta = FileMetaGroup.read(file);
+        try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+            in.skipNBytes(meta.dataSetOffset());
+            return spool.stager().store(new StoreRequest(header.sopClassUid(), header.sopInstanceUid(),
+                    meta.transferSyntaxUid(), CALLING_AE), in);
+        }
+    }
+
+    /**
+     * Hands a copy of {@code file} to the stager as the import command (and a data set that cannot be staged in one
+     * pass) does: a received file; fails the test unless it is staged (Success).
+     */
+    public void stageFile(Path file) throws Exception {
         InstanceHeader header = new InstanceHeaderReader().read(file);
         Path received = layout.temporary().resolve("received-" + System.nanoTime() + ".part");
         Files.copy(file, received);

@@ -1,4 +1,4 @@
-package dev.dicomgateway.receive;
+package dev.dicomgateway.spool;
 
 import dev.dicomgateway.dicom.FileMetaInformation;
 import java.io.IOException;
@@ -14,10 +14,11 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The temporary file an instance is streamed into as its P-DATA fragments arrive: file meta header first, then the
- * data set bytes as received, mode 0600. {@link #complete()} closes it; {@link #discard()} removes it.
+ * The temporary file an instance is received into when it cannot be staged in one pass (a deflated data set, pixel
+ * mask rules, passthrough): file meta header first, then the data set bytes as received, mode 0600.
+ * {@link #complete()} closes it; {@link #discard()} removes it.
  */
-final class InstanceFile {
+final class ReceivedFile {
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
@@ -25,16 +26,16 @@ final class InstanceFile {
     private final Path path;
     private FileChannel channel;
 
-    private InstanceFile(Path path, FileChannel channel) {
+    private ReceivedFile(Path path, FileChannel channel) {
         this.path = path;
         this.channel = channel;
     }
 
-    static InstanceFile create(Path directory, FileMetaInformation meta) throws IOException {
+    static ReceivedFile create(Path directory, FileMetaInformation meta) throws IOException {
         Path path = directory.resolve("rx-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet() + ".part");
         // the raw instance, names and IDs included: the service user's only from its first byte, whatever the umask
         FileChannel channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY);
-        InstanceFile file = new InstanceFile(path, channel);
+        ReceivedFile file = new ReceivedFile(path, channel);
         try {
             byte[] header = meta.encode();
             file.write(header, 0, header.length);
@@ -45,11 +46,22 @@ final class InstanceFile {
         return file;
     }
 
-    void write(byte[] bytes, int offset, int length) throws IOException {
+    private void write(byte[] bytes, int offset, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }
+    }
+
+    /** Writes the rest of {@code in} behind what is written; returns how many bytes that was. */
+    long copy(java.io.InputStream in) throws IOException {
+        byte[] buffer = new byte[64 << 10];
+        long copied = 0;
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            write(buffer, 0, n);
+            copied += n;
+        }
+        return copied;
     }
 
     /** Closes the file; returns its path. Making what is staged durable is the sink's job (it may stage a rewrite). */

@@ -1,0 +1,96 @@
+package dev.dicomgateway.spool;
+
+import dev.dicomgateway.dicom.DataSetSplitter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The file an instance is staged from in one pass, in spool tmp/ (mode 0600 from its first byte): the de-identified
+ * header, then the pixel data as it arrives — each byte written once and never read back before the acknowledgement.
+ * A large file is handed to {@link WriteBehind} as it grows, so the fsync of {@link #complete()} has little left.
+ */
+final class StagedFile implements DataSetSplitter.Bulk, AutoCloseable {
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    private final Path path;
+    private final WriteBehind writeBehind;
+    private FileChannel channel;
+    private long headerLength = -1;
+    private long written;
+    private long writtenBack;
+
+    private StagedFile(Path path, FileChannel channel, WriteBehind writeBehind) {
+        this.path = path;
+        this.channel = channel;
+        this.writeBehind = writeBehind;
+    }
+
+    static StagedFile create(Path directory, WriteBehind writeBehind) throws IOException {
+        Path path = directory.resolve("st-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet() + ".part");
+        return new StagedFile(path, FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                OwnerOnly.FILE), writeBehind);
+    }
+
+    /** The file meta group and the de-identified attributes before the pixel data; written first, once. */
+    void header(byte[] fileHeader) throws IOException {
+        if (headerLength >= 0) {
+            throw new IllegalStateException("the header is written once");
+        }
+        write(fileHeader, 0, fileHeader.length);
+        headerLength = fileHeader.length;
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+        while (buffer.hasRemaining()) {
+            written += channel.write(buffer);
+        }
+        if (written - writtenBack >= WriteBehind.CHUNK) {
+            writtenBack = written;
+            writeBehind.start(channel);
+        }
+    }
+
+    @Override
+    public void truncate(long bulkLength) throws IOException {
+        written = headerLength + bulkLength;
+        channel.truncate(written);
+    }
+
+    long size() {
+        return written;
+    }
+
+    /** Syncs and closes the file; returns its path (the caller renames it into place). */
+    Path complete() throws IOException {
+        channel.force(true);
+        channel.close();
+        channel = null;
+        return path;
+    }
+
+    /** Closes and deletes the file unless {@link #complete()} handed it over and it has been moved. */
+    @Override
+    public void close() {
+        try {
+            if (channel != null) {
+                channel.close();
+                channel = null;
+            }
+        } catch (IOException ignored) {
+            // closing a file we are about to delete; nothing to recover
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // left for the start-up sweep of the temporary directory
+        }
+    }
+}
