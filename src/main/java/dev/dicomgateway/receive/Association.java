@@ -135,7 +135,7 @@ final class Association implements Runnable {
             }
         } finally {
             if (transfer != null) { // its sink has removed whatever it had staged of it
-                metrics.instanceRejected(RefusalReason.INCOMPLETE.label());
+                metrics.instanceRejected(RefusalReason.INCOMPLETE);
                 instancesFailed++;
             }
             closeQuietly();
@@ -284,7 +284,7 @@ final class Association implements Runnable {
             instancesFailed++;
             metrics.instanceRejected(outcome.reason());
             LOG.warn("association id={} message={} refused with status {} ({}): {}{}", id, finished.messageId(),
-                    Status.hex(outcome.status()), outcome.reason(), LogText.escape(outcome.comment()),
+                    Status.hex(outcome.status()), outcome.reason().label(), LogText.escape(outcome.comment()),
                     outcome.cause().isEmpty() ? "" : " (cause: " + LogText.escape(outcome.cause()) + ")");
         }
         CommandSet response = CommandSet.empty()

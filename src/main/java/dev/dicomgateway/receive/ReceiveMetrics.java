@@ -9,12 +9,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ReceiveMetrics {
     /** The calling_ae label of every title outside dicom.allowedCallingAeTitles (all of them when it is empty). */
     public static final String OTHER_CALLING_AE = "other";
-    /**
-     * The stage label of dicom_gateway_instances_duplicate_total: where the earlier copy was (open study, or spool's
-     * DeliveredInstanceIndex.Stage: sealed, delivered).
-     */
-    public static final java.util.List<String> DUPLICATE_STAGES = java.util.List.of(StoreOutcome.OPEN, "sealed", "delivered");
+    /** The stage label values of dicom_gateway_instances_duplicate_total ({@link DuplicateStage}). */
+    public static final java.util.List<String> DUPLICATE_STAGES =
+            java.util.Arrays.stream(DuplicateStage.values()).map(DuplicateStage::label).toList();
     private final MeterRegistry registry;
+    private final java.util.Map<RefusalReason, Counter> rejected = new java.util.EnumMap<>(RefusalReason.class);
+    private final java.util.Map<DuplicateStage, Counter> duplicates = new java.util.EnumMap<>(DuplicateStage.class);
+    private final java.util.Map<HandshakeFailure, Counter> handshakeFailures = new java.util.EnumMap<>(HandshakeFailure.class);
     private final Counter bytesReceived;
     private final AtomicInteger activeAssociations = new AtomicInteger();
 
@@ -23,8 +24,11 @@ public final class ReceiveMetrics {
         this.registry = registry;
         this.bytesReceived = Counter.builder("dicom.gateway.bytes.received")
                 .description("Data set bytes received in C-STORE requests").register(registry);
-        for (String stage : DUPLICATE_STAGES) {
-            duplicate(stage, 0);
+        for (DuplicateStage stage : DuplicateStage.values()) { // every series exists from the start, for rate()
+            duplicates.put(stage, Counter.builder("dicom.gateway.instances.duplicate")
+                    .description("Instances received again and kept once, by where the earlier copy was: open "
+                            + "(replaced), sealed or delivered (same content: acknowledged, not delivered again)")
+                    .tag("stage", stage.label()).register(registry));
         }
         Gauge.builder("dicom.gateway.associations.active", activeAssociations, AtomicInteger::get)
                 .description("Associations currently open").register(registry);
@@ -32,7 +36,8 @@ public final class ReceiveMetrics {
             association(result, 0);
         }
         for (RefusalReason reason : RefusalReason.values()) {
-            instanceRejected(reason.label(), 0);
+            rejected.put(reason, Counter.builder("dicom.gateway.instances.rejected")
+                    .description("C-STORE requests not stored, by reason").tag("reason", reason.label()).register(registry));
         }
     }
 
@@ -42,21 +47,17 @@ public final class ReceiveMetrics {
      */
     void tlsEnabled(java.time.Instant certificateExpiry) {
         for (HandshakeFailure reason : HandshakeFailure.values()) {
-            handshakeFailed(reason.label(), 0);
+            handshakeFailures.put(reason, Counter.builder("dicom.gateway.tls.handshake.failures")
+                    .description("TLS handshakes on the DICOM TLS port that failed, by reason").tag("reason", reason.label())
+                    .register(registry));
         }
         Gauge.builder("dicom.gateway.tls.certificate.expiry.timestamp.seconds", () -> certificateExpiry.getEpochSecond())
                 .description("When the DICOM TLS port's server certificate expires (its notAfter), in Unix seconds")
                 .register(registry);
     }
 
-    void handshakeFailed(String reason) {
-        handshakeFailed(reason, 1);
-    }
-
-    private void handshakeFailed(String reason, int amount) {
-        Counter.builder("dicom.gateway.tls.handshake.failures")
-                .description("TLS handshakes on the DICOM TLS port that failed, by reason").tag("reason", reason)
-                .register(registry).increment(amount);
+    void handshakeFailed(HandshakeFailure reason) {
+        handshakeFailures.get(reason).increment();
     }
 
     void association(AssociationResult result) {
@@ -75,25 +76,13 @@ public final class ReceiveMetrics {
                 .register(registry).increment();
     }
 
-    void instanceRejected(String reason) {
-        instanceRejected(reason, 1);
+    void instanceRejected(RefusalReason reason) {
+        rejected.get(reason).increment();
     }
 
-    private void instanceRejected(String reason, int amount) {
-        Counter.builder("dicom.gateway.instances.rejected").description("C-STORE requests not stored, by reason")
-                .tag("reason", reason).register(registry).increment(amount);
-    }
-
-    void duplicate(String stage) {
-        duplicate(stage, 1);
-    }
-
-    /** Instances received again: replacing the copy in their open study, or already sealed or delivered unchanged. */
-    private void duplicate(String stage, double amount) {
-        Counter.builder("dicom.gateway.instances.duplicate")
-                .description("Instances received again and kept once, by where the earlier copy was: open (replaced), "
-                        + "sealed or delivered (same content: acknowledged, not delivered again)")
-                .tag("stage", stage).register(registry).increment(amount);
+    /** An instance received again: replacing the copy in its open study, or already sealed or delivered unchanged. */
+    void duplicate(DuplicateStage stage) {
+        duplicates.get(stage).increment();
     }
 
     void bytesReceived(long bytes) {

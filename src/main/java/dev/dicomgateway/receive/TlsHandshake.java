@@ -85,7 +85,7 @@ final class TlsHandshake implements AutoCloseable {
         }
         deadline.cancel(false);
         closeQuietly(connection);
-        metrics.handshakeFailed(failure.label());
+        metrics.handshakeFailed(failure);
         HandshakeFailure reason = failure;
         logThrottle.admit(peer).ifPresent(unloggedBefore -> LOG.warn("TLS handshake with {} failed: {} ({}){}",
                 peer.getHostAddress(), reason.label(), reason.hint(),

@@ -55,7 +55,7 @@ final class ImportStaging {
     Optional<String> stage(Path file, InstanceHeader header) throws IOException {
         StoreOutcome outcome = stager.store(new ReceivedInstance(file, header.sopClassUid(), header.sopInstanceUid(), "",
                 CALLING_AE, Files.size(file)));
-        return outcome.success() ? Optional.empty() : Optional.of(outcome.reason() + " (" + outcome.comment() + ")");
+        return outcome.success() ? Optional.empty() : Optional.of(outcome.reason().label() + " (" + outcome.comment() + ")");
     }
 
     /** Null when instances may be staged now, else the refusal (the spool's disk is low, or it is full). */

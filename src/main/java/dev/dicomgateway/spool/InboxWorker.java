@@ -129,7 +129,7 @@ public final class InboxWorker implements AutoCloseable {
     private boolean stopBeforeNextFile() {
         StoreOutcome refusal = staging.admit();
         if (refusal != null && !closed) {
-            LOG.warn("import inbox paused: {} ({}); it resumes when delivery has made room", refusal.reason(), refusal.comment());
+            LOG.warn("import inbox paused: {} ({}); it resumes when delivery has made room", refusal.reason().label(), refusal.comment());
             while (refusal != null && !closed) {
                 pause(ROOM_POLL_MILLIS);
                 refusal = staging.admit();

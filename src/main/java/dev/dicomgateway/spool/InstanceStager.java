@@ -11,6 +11,7 @@ import dev.dicomgateway.dicom.FileMetaInformation;
 import dev.dicomgateway.dicom.InstanceHeader;
 import dev.dicomgateway.dicom.UnreadableDataSetException;
 import dev.dicomgateway.dicom.Uids;
+import dev.dicomgateway.receive.DuplicateStage;
 import dev.dicomgateway.receive.InstanceSink;
 import dev.dicomgateway.receive.ReceivedInstance;
 import dev.dicomgateway.receive.RefusalReason;
@@ -286,7 +287,10 @@ public final class InstanceStager implements InstanceSink {
         if (known.isEmpty() || !known.get().digest().equals(InstanceDigest.of(prepared.file()))) {
             return null;
         }
-        return StoreOutcome.duplicate(known.get().stage().label());
+        return StoreOutcome.duplicate(switch (known.get().stage()) {
+            case SEALED -> DuplicateStage.SEALED;
+            case DELIVERED -> DuplicateStage.DELIVERED;
+        });
     }
 
     /** One line a minute: without it the only trace was the sender's 0x0110 and "cannot write the instance". */

@@ -32,7 +32,7 @@ class StagingFailureTest {
                     new java.io.UncheckedIOException(full)}) {
                 StoreOutcome outcome = StagingFailure.of(failure);
                 assertEquals(0xA700, outcome.status(), failure.toString());
-                assertEquals("disk_full", outcome.reason());
+                assertEquals("disk_full", outcome.reason().label());
                 assertEquals("spool file system full: No space left on device (spool.dir)", outcome.comment());
                 assertTrue(outcome.comment().length() <= 64);
                 assertTrue(FileSystemFull.causedBy(failure));
@@ -48,7 +48,7 @@ class StagingFailureTest {
         IOException failure = assertThrowsIo(() -> Files.createDirectory(notADirectory.resolve("E1")));
         StoreOutcome outcome = StagingFailure.of(failure);
         assertEquals(0x0110, outcome.status());
-        assertEquals("staging_failed", outcome.reason());
+        assertEquals("staging_failed", outcome.reason().label());
         assertEquals("cannot write to the spool: FileSystemException: Not a directory", outcome.comment());
         assertTrue(outcome.cause().startsWith("java.nio.file.FileSystemException: " + notADirectory.resolve("E1")
                 + ": Not a directory"), outcome.cause());

@@ -271,7 +271,7 @@ class SealRaceTest {
                 for (int i = 1; i <= 3; i++) {
                     StoreOutcome again = stage(spool, "1.2.3." + i);
                     assertTrue(again.success(), again.toString());
-                    assertEquals("sealed", again.duplicateStage());
+                    assertEquals("sealed", again.duplicateStage().label());
                 }
             }
             assertEquals(List.of(), files(spool.layout().incoming()), "nothing staged");
