@@ -80,7 +80,17 @@ public final class DurableFiles {
         moveDurably(temporary, target);
     }
 
+    /**
+     * Makes the entries of {@code directory} durable (everything renamed or created in it before the call). Callers
+     * at the same moment share one fsync ({@link GroupSync}); none returns before one that started after its call.
+     */
     public static void syncDirectory(Path directory) throws IOException {
+        DIRECTORY_SYNCS.sync(directory);
+    }
+
+    private static final GroupSync DIRECTORY_SYNCS = new GroupSync(DurableFiles::forceDirectory);
+
+    private static void forceDirectory(Path directory) throws IOException {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         }
