@@ -37,6 +37,19 @@ class SharedDestinationNamesTest {
     }
 
     @Test
+    void cloudStorageReportsATakenNameAsTakenToo() throws Exception {
+        try (dev.dicomgateway.testing.FakeGcs gcs = new dev.dicomgateway.testing.FakeGcs("shared")) {
+            GcsStore store = GcsStore.fromConfig(new dev.dicomgateway.config.GatewayConfig.Gcs("shared", "p", gcs.endpoint(), "none"));
+            Path mine = Files.write(work.resolve("mine"), new byte[] {1, 2, 3});
+            Path theirs = Files.write(work.resolve("theirs"), new byte[] {4, 5});
+            store.put("a/b.tar.gz", ObjectContent.ofFile(theirs, Checksums.of(theirs)), Map.of());
+            assertThrows(ObjectNameTakenException.class,
+                    () -> store.put("a/b.tar.gz", ObjectContent.ofFile(mine, Checksums.of(mine)), Map.of()));
+            assertEquals(2, gcs.objects().get("a/b.tar.gz").content().length, "never overwritten");
+        }
+    }
+
+    @Test
     void twoGatewaysKeepTheirRowsOfTheSameBatchIdApart() throws Exception {
         Path metadata = work.resolve("metadata");
         NdjsonMetadataStore first = new NdjsonMetadataStore(metadata, "gw-1");
