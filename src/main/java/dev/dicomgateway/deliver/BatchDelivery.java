@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes one batch through its steps — package, store the object(s), store the metadata — recording each completed
@@ -23,6 +25,7 @@ import java.util.Map;
  * archive, and a full spool can always be emptied.
  */
 final class BatchDelivery {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchDelivery.class);
     /** Where versions before streaming packaged the archive; still uploaded from there if a batch has one. */
     static final String PACKAGE = "package.tar.gz";
     static final String FILES = BatchManifest.FILES_DIRECTORY;
@@ -118,15 +121,25 @@ final class BatchDelivery {
             metadata.put("instance-count", String.valueOf(manifest.instances.size()));
             metadata.put("gateway-id", config.gatewayId());
             metadata.put("content-type", archives() ? "application/gzip" : "application/dicom");
+            String name = object.name();
             String uri;
             try {
-                uri = destinations.objects().put(object.name(), content(batch, manifest, object), metadata);
+                try {
+                    uri = destinations.objects().put(name, content(batch, manifest, object), metadata);
+                } catch (ObjectNameTakenException taken) {
+                    // another gateway delivering to the same destination stored its part of this study under the
+                    // name first: this gateway's part goes under a name of its own (the same one again after a crash)
+                    name = ObjectNameTemplate.withSuffix(name, ObjectNameTemplate.gatewaySuffix(config.gatewayId()));
+                    uri = destinations.objects().put(name, content(batch, manifest, object), metadata);
+                    LOG.info("batch {}: object {} exists with other content (another gateway's?); stored as {}",
+                            manifest.batchId, object.name(), name);
+                }
             } catch (ContentChangedException e) { // its checksums no longer describe its bytes: package again
                 manifest.state = BatchState.SEALED;
                 manifest.objects = new ArrayList<>();
                 throw e;
             }
-            stored.add(new BatchManifest.StoredObject(object.name(), object.file(), object.size(), object.crc32c(),
+            stored.add(new BatchManifest.StoredObject(name, object.file(), object.size(), object.crc32c(),
                     object.md5(), uri));
         }
         manifest.objects = stored;

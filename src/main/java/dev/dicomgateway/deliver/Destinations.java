@@ -13,7 +13,7 @@ public record Destinations(ObjectStore objects, MetadataStore metadata) {
                     + " is not available in this build; use destination.type: local");
         };
         MetadataStore metadata = switch (config.metadata().type()) {
-            case "local" -> new NdjsonMetadataStore(config.metadata().localDir());
+            case "local" -> new NdjsonMetadataStore(config.metadata().localDir(), config.gatewayId());
             case "none" -> new NoMetadataStore();
             case "bigquery" -> dev.dicomgateway.deliver.bigquery.BigQueryMetadataStore.fromConfig(config);
             default -> throw new IllegalArgumentException("metadata.type " + config.metadata().type()

@@ -115,9 +115,9 @@ public final class GcsStore implements ObjectStore {
             if (blob != null && checksums.crc32c().equals(blob.getCrc32c()) && blob.getSize() == checksums.size()) {
                 return uri(name); // uploaded before a crash or a lost answer
             }
-            throw new PermanentDeliveryException("gs://" + bucket + "/" + name + " already exists with other content "
+            throw new ObjectNameTakenException("gs://" + bucket + "/" + name + " already exists with other content "
                     + "(CRC32C " + (blob == null ? "?" : blob.getCrc32c()) + "); it is never overwritten — check "
-                    + "destination.objectTemplate and whether another system writes to this bucket", null);
+                    + "destination.objectTemplate, gateway.id and whether another system writes to this bucket");
         } catch (StorageException e) {
             throw classify(e, name);
         }

@@ -82,7 +82,7 @@ public final class LocalDirectoryStore implements ObjectStore {
         if (stored.crc32c().equals(checksums.crc32c()) && stored.size() == checksums.size()) {
             return target.toUri().toString(); // delivered before a crash: nothing to do
         }
-        throw new PermanentDeliveryException("object " + name + " already exists with other content; not overwritten", null);
+        throw new ObjectNameTakenException("object " + name + " already exists with other content; not overwritten");
     }
 
     @Override

@@ -141,6 +141,25 @@ public final class ObjectNameTemplate {
         return name.substring(0, extension) + versionSuffix(version) + name.substring(extension);
     }
 
+    /**
+     * {@code name} with {@code suffix} before its extension (".tar.gz", or a last dot followed by letters only, as in
+     * ".dcm": the dots of a UID are no extension), or at the end. For a name another gateway took first.
+     */
+    public static String withSuffix(String name, String suffix) {
+        int segment = name.lastIndexOf('/') + 1;
+        int extension = name.endsWith(".tar.gz") && name.length() - ".tar.gz".length() > segment
+                ? name.length() - ".tar.gz".length() : name.lastIndexOf('.');
+        if (extension <= segment || !name.substring(extension + 1).matches("[A-Za-z]+(\\.gz)?")) {
+            return name + suffix;
+        }
+        return name.substring(0, extension) + suffix + name.substring(extension);
+    }
+
+    /** "_" and gateway.id as a name segment's text: letters, digits, '.', '-' and '_' kept, anything else '_'. */
+    public static String gatewaySuffix(String gatewayId) {
+        return "_" + gatewayId.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
     public String render(Map<String, String> values) {
         Matcher matcher = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();

@@ -10,8 +10,8 @@ public interface ObjectStore {
 
     /**
      * Stores {@code content} as {@code name}, streaming it (nothing is written to the spool), idempotently: an
-     * existing object with the same checksum counts as stored (a retry after a crash); one with other content is a
-     * {@link PermanentDeliveryException} (never overwrite). An object whose bytes did not all arrive, or were not the
+     * existing object with the same checksum counts as stored (a retry after a crash); one with other content is an
+     * {@link ObjectNameTakenException} (never overwrite). An object whose bytes did not all arrive, or were not the
      * recorded ones ({@link ContentChangedException}), is never finished. Returns the object's URI once the store has
      * confirmed the checksum.
      */

@@ -1,7 +1,7 @@
 package dev.dicomgateway.deliver;
 
 /** Retrying will not help until someone acts: credentials refused, invalid request, a conflicting object. */
-public final class PermanentDeliveryException extends DeliveryException {
+public sealed class PermanentDeliveryException extends DeliveryException permits ObjectNameTakenException {
     public PermanentDeliveryException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -28,7 +28,7 @@ class BackPressureTest {
         String[] settings = {"DICOM_GATEWAY_STUDY_STABLEAFTER", "1s", "DICOM_GATEWAY_RETRY_INITIALDELAY", "100ms",
                 "DICOM_GATEWAY_RETRY_MAXDELAY", "200ms", "DICOM_GATEWAY_SPOOL_MAXBYTES", "2000"};
         try (Gateway gateway = TestGateway.start(spool, new Destinations(store,
-                new NdjsonMetadataStore(TestGateway.metadataOf(spool))), settings)) {
+                new NdjsonMetadataStore(TestGateway.metadataOf(spool), "gw-test")), settings)) {
             EndToEndDeliveryTest.send(gateway, corpus, "a1_1.dcm", "a1_2.dcm"); // ~3 KB: now above 2000 bytes
             Path third = corpus.resolve("b_4.dcm");
             Dcmtk.StoreReport refused = Dcmtk.storescu(gateway.dicomPort(), TestGateway.AE_TITLE, "-xe", List.of(third));

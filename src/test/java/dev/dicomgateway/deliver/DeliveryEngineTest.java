@@ -94,7 +94,7 @@ class DeliveryEngineTest {
 
     private DeliveryEngine engine(TestSpool spool, ObjectStore objects) throws Exception {
         DeliveryEngine engine = new DeliveryEngine(spool.config(), spool.spool(),
-                new Destinations(objects, new NdjsonMetadataStore(spool.metadata())), clock, new SimpleMeterRegistry(),
+                new Destinations(objects, new NdjsonMetadataStore(spool.metadata(), "gw-test")), clock, new SimpleMeterRegistry(),
                 Duration.ofHours(1), MIDDLE_JITTER);
         engine.open();
         return engine;

@@ -65,7 +65,7 @@ class DeliveryStopTest {
     void aStopLetsTheUploadInProgressFinishAndLeavesTheNextStepForTheNextStart() throws Exception {
         GatedStore store = new GatedStore(new LocalDirectoryStore(TestGateway.bucketOf(spool)));
         Gateway gateway = TestGateway.start(spool, new Destinations(store,
-                new NdjsonMetadataStore(TestGateway.metadataOf(spool))), "DICOM_GATEWAY_STUDY_STABLEAFTER", "300ms");
+                new NdjsonMetadataStore(TestGateway.metadataOf(spool), "gw-test")), "DICOM_GATEWAY_STUDY_STABLEAFTER", "300ms");
         try (RawScu scu = RawScu.associated(gateway.dicomPort(), TestGateway.AE_TITLE, "MODALITY")) {
             String sop = STUDY + ".1.1";
             scu.send(RawScu.pData(true, true, RawScu.storeCommand(1, RawScu.CT_IMAGE_STORAGE, sop)));

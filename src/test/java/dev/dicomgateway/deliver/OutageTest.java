@@ -76,7 +76,7 @@ class OutageTest {
         UnreliableStore store = new UnreliableStore(new LocalDirectoryStore(TestGateway.bucketOf(spool)));
         store.failuresLeft.set(6);
         try (Gateway gateway = TestGateway.start(spool, new Destinations(store,
-                new NdjsonMetadataStore(TestGateway.metadataOf(spool))), EndToEndDeliveryTest.FAST)) {
+                new NdjsonMetadataStore(TestGateway.metadataOf(spool), "gw-test")), EndToEndDeliveryTest.FAST)) {
             EndToEndDeliveryTest.send(gateway, corpus, "a1_1.dcm", "a1_2.dcm", "a2_3.dcm", "b_4.dcm", "c_5.dcm");
             Delivered.awaitMetadataRows(TestGateway.metadataOf(spool), 5);
             assertTrue(store.calls.get() >= 6 + 3, "the failed attempts were retried: " + store.calls.get());
@@ -95,7 +95,7 @@ class OutageTest {
         store.failuresLeft.set(1);
         Path config = Files.writeString(work.resolve("gateway.yaml"), "spool:\n  dir: " + spool + "\n");
         try (Gateway gateway = TestGateway.start(spool, new Destinations(store,
-                new NdjsonMetadataStore(TestGateway.metadataOf(spool))), EndToEndDeliveryTest.FAST)) {
+                new NdjsonMetadataStore(TestGateway.metadataOf(spool), "gw-test")), EndToEndDeliveryTest.FAST)) {
             EndToEndDeliveryTest.send(gateway, corpus, "c_5.dcm");
             Delivered.awaitFiles(spool.resolve("failed"), ".json", 1);
             System.gc(); // gauges must survive collection (Micrometer holds their sources weakly)

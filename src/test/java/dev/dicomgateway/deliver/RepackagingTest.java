@@ -34,7 +34,7 @@ class RepackagingTest {
         down.failuresLeft.set(Integer.MAX_VALUE);
         Path batch;
         try (Gateway gateway = TestGateway.start(spool, new Destinations(down,
-                new NdjsonMetadataStore(TestGateway.metadataOf(spool))), level(1))) {
+                new NdjsonMetadataStore(TestGateway.metadataOf(spool), "gw-test")), level(1))) {
             EndToEndDeliveryTest.send(gateway, corpus, "a1_1.dcm", "a1_2.dcm");
             batch = awaitPackaged(spool);
         }

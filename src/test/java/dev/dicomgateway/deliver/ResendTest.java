@@ -100,7 +100,7 @@ class ResendTest {
         OutageTest.UnreliableStore store = new OutageTest.UnreliableStore(new LocalDirectoryStore(TestGateway.bucketOf(spool)));
         store.failuresLeft.set(Integer.MAX_VALUE);
         try (Gateway gateway = TestGateway.start(spool, new Destinations(store,
-                new NdjsonMetadataStore(TestGateway.metadataOf(spool))), EndToEndDeliveryTest.FAST)) {
+                new NdjsonMetadataStore(TestGateway.metadataOf(spool), "gw-test")), EndToEndDeliveryTest.FAST)) {
             EndToEndDeliveryTest.send(gateway, corpus, "a1_1.dcm", "a1_2.dcm");
             awaitManifests(spool.resolve("batches"), 1);
             EndToEndDeliveryTest.send(gateway, corpus, "a1_1.dcm", "a1_2.dcm");
@@ -121,7 +121,7 @@ class ResendTest {
         store.failuresLeft.set(Integer.MAX_VALUE);
         Path batch;
         try (Gateway gateway = TestGateway.start(spool, new Destinations(store,
-                new NdjsonMetadataStore(TestGateway.metadataOf(spool))), EndToEndDeliveryTest.FAST)) {
+                new NdjsonMetadataStore(TestGateway.metadataOf(spool), "gw-test")), EndToEndDeliveryTest.FAST)) {
             EndToEndDeliveryTest.send(gateway, corpus, "a1_1.dcm", "a1_2.dcm");
             batch = awaitManifests(spool.resolve("batches"), 1).get(0).getParent();
         }
@@ -140,7 +140,7 @@ class ResendTest {
         }
         store.failuresLeft.set(0);
         try (Gateway gateway = TestGateway.start(spool, new Destinations(store,
-                new NdjsonMetadataStore(TestGateway.metadataOf(spool))), EndToEndDeliveryTest.FAST)) {
+                new NdjsonMetadataStore(TestGateway.metadataOf(spool), "gw-test")), EndToEndDeliveryTest.FAST)) {
             Delivered.awaitMetadataRows(TestGateway.metadataOf(spool), 2);
             awaitEmpty(spool.resolve("incoming"));
             Thread.sleep(2000);

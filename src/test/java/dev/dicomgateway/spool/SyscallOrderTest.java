@@ -98,7 +98,7 @@ class SyscallOrderTest {
             Path directory = spool.resolve("batches").resolve(batch);
             // the archive is streamed to the destination (no package on the spool): its placement is checked below
             for (Path expected : List.of(directory.resolve("manifest.json"),
-                    TestGateway.metadataOf(spool).resolve(batch + ".ndjson"), record)) {
+                    new dev.dicomgateway.deliver.NdjsonMetadataStore(TestGateway.metadataOf(spool), "gw-1").fileOf(batch), record)) {
                 assertTrue(placed.contains(expected.toString()), expected + " was never renamed into place");
             }
             long manifests = audit.placements().stream()

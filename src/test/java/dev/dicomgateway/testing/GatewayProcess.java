@@ -78,7 +78,7 @@ public final class GatewayProcess implements AutoCloseable {
 
     private static GatewayProcess startOnce(Path javaHome, List<String> wrapper, List<String> runArgs, Path spool, Path log,
                                             String... environment) throws IOException, InterruptedException {
-        int dicomPort = freePort();
+        int dicomPort = fixedDicomPort(environment).orElse(freePort());
         List<String> command = new java.util.ArrayList<>(wrapper == null ? List.of() : wrapper);
         command.addAll(List.of(
                 javaHome.resolve("bin").resolve("java").toString(), "-Xmx256m",
@@ -203,7 +203,18 @@ public final class GatewayProcess implements AutoCloseable {
         throw new IOException("gateway process did not listen on " + dicomPort + " within " + timeout);
     }
 
-    static int freePort() throws IOException {
+    /** DICOM_GATEWAY_DICOM_PORT among {@code environment}: a port the test fixed (a load balancer's backend). */
+    private static java.util.Optional<Integer> fixedDicomPort(String... environment) {
+        for (int i = 0; i < environment.length; i += 2) {
+            if (environment[i].equals("DICOM_GATEWAY_DICOM_PORT")) {
+                return java.util.Optional.of(Integer.parseInt(environment[i + 1]));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** A port free at the moment of the call, on loopback. */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
