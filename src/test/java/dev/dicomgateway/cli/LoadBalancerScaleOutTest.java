@@ -175,8 +175,11 @@ class LoadBalancerScaleOutTest {
         while (true) {
             int left = 0;
             for (Path spool : spools) {
+                // a batch being sealed has its files but not yet its manifest: count both
                 left += Delivered.files(spool.resolve("incoming"), ".dcm").size()
+                        + Delivered.files(spool.resolve("batches"), ".dcm").size()
                         + Delivered.files(spool.resolve("batches"), ".json").size();
+                assertEquals(List.of(), Delivered.files(spool.resolve("failed"), ".json"), "no batch failed");
             }
             if (left == 0) {
                 Thread.sleep(300); // the last batch's cleanup after its rows
