@@ -5,6 +5,8 @@ import dev.dicomgateway.deidentify.Deidentifier;
 import dev.dicomgateway.deidentify.MissingPatientIdException;
 import dev.dicomgateway.dicom.DataSetLayout;
 import dev.dicomgateway.dicom.DataSetLimits;
+import dev.dicomgateway.dicom.DicomJson;
+import dev.dicomgateway.dicom.FileMetaGroup;
 import dev.dicomgateway.dicom.InstanceHeader;
 import dev.dicomgateway.dicom.UnreadableDataSetException;
 import dev.dicomgateway.dicom.Uids;
@@ -143,10 +145,11 @@ public final class InstanceStager implements InstanceSink {
                 prepared.sopInstanceUid());
         StudyKey study = StudyKey.of(layout.incoming(), target.getParent().getParent());
         if (reason != null) { // the same content released by a reviewer and sealed already needs no second review
-            StoreOutcome known = alreadyDelivered(study, prepared);
+            StoreOutcome known = alreadyDelivered(study, prepared, null);
             return known != null ? known : quarantine(prepared, reason);
         }
         long size = Files.size(prepared.file());
+        String digest = InstanceDigest.of(prepared.file()); // issue 13: the one-pass path computes it while streaming
         Lock lock = locks.share(study); // the study cannot be sealed half-way through this
         try {
             Lock file = locks.file(target); // nor can another association stage the same SOP Instance UID meanwhile
@@ -154,7 +157,7 @@ public final class InstanceStager implements InstanceSink {
             try {
                 boolean replacing = Files.exists(target);
                 if (!replacing) {
-                    StoreOutcome known = alreadyDelivered(study, prepared);
+                    StoreOutcome known = alreadyDelivered(study, prepared, digest);
                     if (known != null) {
                         return known;
                     }
@@ -162,6 +165,7 @@ public final class InstanceStager implements InstanceSink {
                 long replaced = replacing ? Files.size(target) : 0;
                 DurableFiles.createDirectories(target.getParent());
                 DurableFiles.moveDurably(prepared.file(), target);
+                writeSummary(target, digest);
                 tracker.arrived(study, clock.instant());
                 usage.add(size - replaced);
                 return replacing ? StoreOutcome.storedAgain() : StoreOutcome.stored();
@@ -177,9 +181,9 @@ public final class InstanceStager implements InstanceSink {
     /**
      * Success without staging when the index holds this SOP Instance UID with the same content, sealed into a batch or
      * delivered (a re-push, or a resend after a lost response); null when it must be staged (new, or changed: then it
-     * is sealed later as the next version).
+     * is sealed later as the next version). {@code digest} is the file's, or null to compute it only if needed.
      */
-    private StoreOutcome alreadyDelivered(StudyKey study, DeidentifiedInstance prepared) throws IOException {
+    private StoreOutcome alreadyDelivered(StudyKey study, DeidentifiedInstance prepared, String digest) throws IOException {
         java.util.Optional<DeliveredInstanceIndex.Entry> known;
         try {
             known = index.find(study.collection(), prepared.sopInstanceUid());
@@ -188,10 +192,30 @@ public final class InstanceStager implements InstanceSink {
             return StoreOutcome.refused(Status.PROCESSING_FAILURE, RefusalReason.STAGING_FAILED,
                     "delivered-instance index unreadable (see the gateway log)");
         }
-        if (known.isEmpty() || !known.get().digest().equals(InstanceDigest.of(prepared.file()))) {
+        if (known.isEmpty() || !known.get().digest().equals(digest != null ? digest : InstanceDigest.of(prepared.file()))) {
             return null;
         }
         return StoreOutcome.duplicate(known.get().stage().label());
+    }
+
+    /**
+     * Issue 13: the summary sealing and delivery read instead of parsing {@code target} again ({@link InstanceSummary}).
+     * For now its header is read back here from the staged file; the one-pass path will hand over the JSON and AE it
+     * captured while streaming. A summary that cannot be written is no failure: the instance is staged, and the sealer
+     * and delivery parse its file instead, as they do after a crash took the summary.
+     */
+    private static void writeSummary(Path target, String digest) {
+        try {
+            new InstanceSummary(digest, FileMetaGroup.read(target).sourceAeTitle(), DicomJson.read(target)).write(target);
+        } catch (IOException | UnreadableDataSetException | RuntimeException e) {
+            LOG.debug("no summary for staged instance {} ({}); it is parsed when sealed and delivered",
+                    target.getFileName(), FatalErrors.describe(e));
+            try {
+                InstanceSummary.discard(target);
+            } catch (IOException ignored) {
+                // a torn sidecar left behind is detected by its trailer
+            }
+        }
     }
 
     /** One line a minute: without it the only trace was the sender's 0x0110 and "cannot write the instance". */
