@@ -184,6 +184,10 @@ class StagingSummaryTest {
                 assertEquals(expected.get(instance.sop()).digest(), instance.digest(), "digest of " + instance.sop());
                 assertEquals(TestSpool.CALLING_AE, instance.callingAe(), "calling AE of " + instance.sop());
             }
+            // after the seal: a whole summary describing this very file but content other than the manifest recorded
+            Path files = spool.layout().batches().resolve(manifest.batchId).resolve(BatchManifest.FILES_DIRECTORY);
+            new InstanceSummary("f".repeat(64), TestSpool.CALLING_AE, Map.of("00080018", Map.of("vr", "UI", "Value",
+                    List.of("1.2.3.5")))).write(files.resolve(manifest.instances.get(0).file()));
             engine.runOnce();
             assertEquals(BatchState.DONE, spool.batches().values().iterator().next().state);
         }
