@@ -2,27 +2,29 @@ package dev.dicomgateway.spool;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dicomgateway.dicom.DicomJson;
-import dev.dicomgateway.dicom.FileMetaGroup;
-import dev.dicomgateway.dicom.UnreadableDataSetException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 
 /**
  * What sealing and delivery need to know of a staged instance, captured when it is staged so they never parse the
  * file again: the digest of its data set ({@link InstanceDigest}), the calling AE title its file meta group records,
- * and its de-identified header as DICOM JSON without bulk data ({@link DicomJson}) — the metadata row's values.
+ * and its de-identified header as DICOM JSON without bulk data ({@link dev.dicomgateway.dicom.DicomJson}) — the metadata
+ * row's values.
  *
  * <p>It lives beside the staged file as {@code <sop>.summary} and moves with it (the sealer moves the study's whole
  * directory into the batch's files/). It is a cache, not a durability point: written after the .dcm's durable rename
@@ -53,14 +55,6 @@ public record InstanceSummary(String digest, String callingAe, Map<String, Objec
                         Map<String, Object> metadata) {
     }
 
-    /**
-     * The summary of the staged file {@code dcm}, read from it the way sealing and delivery read it before summaries:
-     * the digest of the whole data set, the file meta group's source AE title, the header as DICOM JSON.
-     */
-    public static InstanceSummary of(Path dcm) throws IOException, UnreadableDataSetException {
-        return new InstanceSummary(InstanceDigest.of(dcm), FileMetaGroup.read(dcm).sourceAeTitle(), DicomJson.read(dcm));
-    }
-
     /** The sidecar of {@code dcm}: {@code <sop>.summary} beside {@code <sop>.dcm}. */
     public static Path sidecarOf(Path dcm) {
         String name = dcm.getFileName().toString();
@@ -81,7 +75,9 @@ public record InstanceSummary(String digest, String callingAe, Map<String, Objec
         crc.update(body);
         byte[] trailer = String.format("\n#%016x %08x\n", body.length, crc.getValue()).getBytes(StandardCharsets.US_ASCII);
         Path sidecar = sidecarOf(stagedTarget);
-        try (OutputStream out = Channels.newOutputStream(OwnerOnly.openForWriting(sidecar))) {
+        Files.deleteIfExists(sidecar); // an earlier copy's; and what is there is never followed (a planted link)
+        try (OutputStream out = Channels.newOutputStream(FileChannel.open(sidecar,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OwnerOnly.FILE))) {
             out.write(body);
             out.write(trailer);
         }
@@ -95,7 +91,8 @@ public record InstanceSummary(String digest, String callingAe, Map<String, Objec
     public static Optional<InstanceSummary> read(Path dcm) {
         try {
             Path sidecar = sidecarOf(dcm);
-            if (!Files.isRegularFile(sidecar) || Files.size(sidecar) > MAX_BYTES || Files.size(sidecar) < TRAILER) {
+            if (!Files.isRegularFile(sidecar, LinkOption.NOFOLLOW_LINKS) || Files.size(sidecar) > MAX_BYTES
+                    || Files.size(sidecar) < TRAILER) {
                 return Optional.empty();
             }
             byte[] bytes = Files.readAllBytes(sidecar);

@@ -235,6 +235,28 @@ class StagingSummaryTest {
     }
 
     @Test
+    void aSummaryIsNeverWrittenOrReadThroughALinkPlantedInItsPlace() throws Exception {
+        TestSpool spool = spool();
+        Path source = TestSpool.corpusFile(TestSpool.MR_STUDY.get(0));
+        spool.stage(source);
+        Path dcm = spool.incoming().get(0);
+        Path sidecar = InstanceSummary.sidecarOf(dcm);
+        Path outside = work.resolve("outside.txt");
+        Files.copy(sidecar, outside); // a whole summary of this very file, but outside the spool
+        Files.delete(sidecar);
+        Files.createSymbolicLink(sidecar, outside);
+        assertTrue(InstanceSummary.read(dcm).isEmpty(), "a link is not read, even to a summary that would fit");
+
+        Files.writeString(outside, "not the gateway's");
+        Files.delete(sidecar);
+        Files.createSymbolicLink(sidecar, outside);
+        spool.stage(source); // the same instance again: staged anew, its summary written again
+        assertEquals("not the gateway's", Files.readString(outside), "nothing written through the link");
+        assertTrue(Files.isRegularFile(sidecar, java.nio.file.LinkOption.NOFOLLOW_LINKS), "a file of its own instead");
+        assertTrue(InstanceSummary.read(spool.incoming().get(0)).isPresent());
+    }
+
+    @Test
     void noSummaryIsEverDelivered() throws Exception {
         for (String layout : List.of("study-archive", "instances")) {
             Path root = work.resolve(layout);
