@@ -102,7 +102,7 @@ final class BatchDelivery {
                 Map<String, String> values = names(manifest, studyDate, instance);
                 // passthrough names nothing by a value of the data set: {study} is then the item (a keyed digest)
                 String study = config.deidentify().enabled()
-                        ? MetadataRows.firstValue(files.resolve(instance.file()), "0020000D") : null;
+                        ? MetadataRows.firstValue(files, instance, "0020000D") : null;
                 values.put("study", study == null ? manifest.item : study);
                 String name = instanceNames.renderInstance(values, instance.deliveredVersion());
                 objects.add(new BatchManifest.StoredObject(name, FILES + "/" + instance.file(), checksums.size(),
@@ -202,7 +202,7 @@ final class BatchDelivery {
     /** The study date of the batch's first instance that has one (de-identified: shifted), or 00000000. */
     private static String studyDate(Path files, BatchManifest manifest) throws IOException {
         for (BatchManifest.Instance instance : manifest.instances) {
-            String date = MetadataRows.firstValue(files.resolve(instance.file()), "00080020");
+            String date = MetadataRows.firstValue(files, instance, "00080020");
             if (date != null && date.replaceAll("[^0-9]", "").length() == 8) {
                 return date.replaceAll("[^0-9]", "");
             }

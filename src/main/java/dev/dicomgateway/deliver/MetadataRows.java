@@ -3,11 +3,13 @@ package dev.dicomgateway.deliver;
 import dev.dicomgateway.dicom.DicomJson;
 import dev.dicomgateway.dicom.UnreadableDataSetException;
 import dev.dicomgateway.spool.BatchManifest;
+import dev.dicomgateway.spool.InstanceSummary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One metadata row per instance: the identifying keywords of the (de-identified) instance as columns, the gateway's
@@ -62,7 +64,7 @@ public final class MetadataRows {
     static Map<String, Object> row(BatchManifest manifest, BatchManifest.Instance instance, Path files,
                                    BatchManifest.StoredObject object, String member, String gatewayId)
             throws IOException, UnreadableDataSetException {
-        Map<String, Object> json = DicomJson.read(files.resolve(instance.file()));
+        Map<String, Object> json = header(files, instance);
         Map<String, Object> row = new LinkedHashMap<>();
         KEYWORDS.forEach((keyword, tag) -> row.put(keyword, firstValue(json.get(tag))));
         row.put("entity_id", manifest.entity);
@@ -81,7 +83,6 @@ public final class MetadataRows {
         return row;
     }
 
-    /** The first value of the attribute {@code tag} of a Part 10 file, as text; null when absent or unreadable. */
     /**
      * A row that cannot be written as JSON (nested beyond what the JSON writer allows) will never be written: the
      * batch fails permanently instead of being retried as if the disk were at fault.
@@ -91,12 +92,28 @@ public final class MetadataRows {
                 + dev.dicomgateway.spool.FatalErrors.describe(e) + "); the staged instance is malformed", e);
     }
 
-    static String firstValue(Path file, String tag) throws IOException {
+    /** The first value of the attribute {@code tag} of a staged instance, as text; null when absent or unreadable. */
+    static String firstValue(Path files, BatchManifest.Instance instance, String tag) throws IOException {
         try {
-            return firstValue(DicomJson.read(file).get(tag));
+            return firstValue(header(files, instance).get(tag));
         } catch (UnreadableDataSetException e) {
             return null;
         }
+    }
+
+    /**
+     * The header of {@code instance} (its file under {@code files}) as DICOM JSON: from the summary it was staged with
+     * when that is whole and holds the content the manifest recorded, else parsed from the file.
+     */
+    static Map<String, Object> header(Path files, BatchManifest.Instance instance)
+            throws IOException, UnreadableDataSetException {
+        Path file = files.resolve(instance.file());
+        Optional<InstanceSummary> summary = InstanceSummary.read(file);
+        if (summary.isPresent() && (instance.digest() == null || summary.get().digest() == null
+                || instance.digest().equals(summary.get().digest()))) {
+            return summary.get().metadata();
+        }
+        return DicomJson.read(file);
     }
 
     /** The first value of a DICOM JSON element as text (a person name's alphabetic group), or null. */

@@ -37,8 +37,11 @@ public final class DataSetSplitter {
         void truncate(long bulkLength) throws IOException;
     }
 
-    /** Where the parts lay, as offsets from the data set's first byte (see {@link DataSetLayout}). */
-    public record Split(long headerEnd, long bulkStart, long bulkEnd, long length) {
+    /**
+     * Where the parts lay, as offsets from the data set's first byte (see {@link DataSetLayout}), and the tag of the
+     * first pixel data element (0 when there is none).
+     */
+    public record Split(long headerEnd, long bulkStart, long bulkEnd, long length, int firstBulkTag) {
         public long bulkLength() {
             return bulkEnd - bulkStart;
         }
@@ -60,6 +63,7 @@ public final class DataSetSplitter {
         long headerEnd = -1;
         long bulkStart = -1;
         long bulkEnd = -1;
+        int firstBulkTag = 0;
         Bulk bulk = null;
         DataSetReader.Event event;
         try {
@@ -90,6 +94,7 @@ public final class DataSetSplitter {
                 }
                 if (pixel && bulkStart < 0) {
                     bulkStart = offset;
+                    firstBulkTag = tag;
                     tee.forwardFrom(offset, bulk);
                 } else if (!pixel && bulkStart >= 0 && bulkEnd < 0) {
                     bulkEnd = offset;
@@ -114,7 +119,7 @@ public final class DataSetSplitter {
         } else if (bulkEnd < 0) {
             bulkEnd = length;
         }
-        return new Split(headerEnd, bulkStart, bulkEnd, length);
+        return new Split(headerEnd, bulkStart, bulkEnd, length, firstBulkTag);
     }
 
     /**

@@ -43,6 +43,22 @@ public final class DicomJson {
         return model(list);
     }
 
+    /**
+     * The same for a Part 10 file's first bytes in memory ({@code part10} from the preamble on, the data set's
+     * attributes up to its pixel data): what {@link #read(Path)} gives for a file that begins with them.
+     */
+    public static Map<String, Object> read(byte[] part10) throws IOException, UnreadableDataSetException {
+        AttributeList list = new AttributeList();
+        try (DicomInputStream dicom = new DicomInputStream(new java.io.ByteArrayInputStream(part10))) {
+            list.read(dicom, TagFromName.PixelData);
+        } catch (DicomException | RuntimeException | StackOverflowError e) {
+            throw new UnreadableDataSetException("data set cannot be parsed: " + e.getClass().getSimpleName(), e);
+        }
+        list.removeMetaInformationHeaderAttributes();
+        list.removeGroupLengthAttributes();
+        return model(list);
+    }
+
     static Map<String, Object> model(AttributeList list) throws IOException {
         Map<String, Object> object = new LinkedHashMap<>();
         for (Attribute attribute : list.values()) {

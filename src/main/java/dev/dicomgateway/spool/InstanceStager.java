@@ -7,6 +7,8 @@ import dev.dicomgateway.deidentify.MissingPatientIdException;
 import dev.dicomgateway.dicom.DataSetLayout;
 import dev.dicomgateway.dicom.DataSetLimits;
 import dev.dicomgateway.dicom.DataSetSplitter;
+import dev.dicomgateway.dicom.DicomJson;
+import dev.dicomgateway.dicom.FileMetaGroup;
 import dev.dicomgateway.dicom.FileMetaInformation;
 import dev.dicomgateway.dicom.InstanceHeader;
 import dev.dicomgateway.dicom.UnreadableDataSetException;
@@ -123,8 +125,9 @@ public final class InstanceStager implements InstanceSink {
         }
         try (StagedFile staged = StagedFile.create(layout.temporary(), writeBehind)) {
             HeaderStep header = new HeaderStep(request, staged);
+            DataSetSplitter.Split split;
             try {
-                DataSetSplitter.split(dataSet, request.transferSyntaxUid(), limits, header);
+                split = DataSetSplitter.split(dataSet, request.transferSyntaxUid(), limits, header);
             } catch (UnreadableDataSetException e) {
                 return StoreOutcome.refused(Status.CANNOT_UNDERSTAND, RefusalReason.UNPARSEABLE, e.getMessage());
             }
@@ -137,11 +140,31 @@ public final class InstanceStager implements InstanceSink {
                 return invalid;
             }
             StoreOutcome outcome = stage(new Ready(staged.complete(), prepared.entity(), prepared.item(),
-                    prepared.seriesInstanceUid(), prepared.sopInstanceUid(), prepared.quarantineReason()));
+                    prepared.seriesInstanceUid(), prepared.sopInstanceUid(), prepared.quarantineReason(),
+                    summaryOf(prepared, split)));
             if (prepared.withoutPatientId()) {
                 withoutPatientId.increment();
             }
             return outcome;
+        }
+    }
+
+    /**
+     * The one-pass summary, from the staged header in memory: what {@link DicomJson#read} of the staged file gives,
+     * since that reads up to (7FE0,0010) and the file's first bytes are this header — unless pixel data elements other
+     * than (7FE0,0010) come first (an extended offset table, float pixel data): then none, and the file is parsed.
+     */
+    private static InstanceSummary summaryOf(DeidentifiedHeader prepared, DataSetSplitter.Split split) {
+        if (split.bulkLength() > 0 && split.firstBulkTag() != 0x7FE00010) {
+            return null;
+        }
+        try {
+            byte[] header = prepared.fileHeader();
+            return new InstanceSummary(null,
+                    FileMetaGroup.read(new java.io.ByteArrayInputStream(header)).sourceAeTitle(),
+                    DicomJson.read(header));
+        } catch (IOException | UnreadableDataSetException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -218,7 +241,7 @@ public final class InstanceStager implements InstanceSink {
             }
             DurableFiles.syncFile(prepared.file());
             StoreOutcome outcome = stage(new Ready(prepared.file(), prepared.entity(), prepared.item(),
-                    prepared.seriesInstanceUid(), prepared.sopInstanceUid(), prepared.quarantineReason()));
+                    prepared.seriesInstanceUid(), prepared.sopInstanceUid(), prepared.quarantineReason(), null));
             if (prepared.withoutPatientId()) {
                 withoutPatientId.increment();
             }
@@ -228,9 +251,13 @@ public final class InstanceStager implements InstanceSink {
         }
     }
 
-    /** A de-identified instance in a synced file, and where it is staged. */
+    /**
+     * A de-identified instance in a synced file, where it is staged, and what its {@link InstanceSummary} says: the
+     * one-pass path knows the header's JSON and the AE title from memory ({@code summary}, with no digest: that is
+     * computed only when needed, never on the receive path); null on the file path, which reads them back.
+     */
     private record Ready(Path file, String entity, String item, String seriesInstanceUid, String sopInstanceUid,
-                         String quarantineReason) {
+                         String quarantineReason, InstanceSummary summary) {
     }
 
     private StoreOutcome stage(Ready prepared) throws IOException {
@@ -239,10 +266,12 @@ public final class InstanceStager implements InstanceSink {
                 prepared.sopInstanceUid());
         StudyKey study = StudyKey.of(layout.incoming(), target.getParent().getParent());
         if (reason != null) { // the same content released by a reviewer and sealed already needs no second review
-            StoreOutcome known = alreadyDelivered(study, prepared);
+            StoreOutcome known = alreadyDelivered(study, prepared, null);
             return known != null ? known : quarantine(prepared, reason);
         }
         long size = Files.size(prepared.file());
+        // the file path reads its file back anyway; one pass computes no digest before the acknowledgement
+        String digest = prepared.summary() == null ? InstanceDigest.of(prepared.file()) : null;
         Lock lock = locks.share(study); // the study cannot be sealed half-way through this
         try {
             Lock file = locks.file(target); // nor can another association stage the same SOP Instance UID meanwhile
@@ -250,7 +279,7 @@ public final class InstanceStager implements InstanceSink {
             try {
                 boolean replacing = Files.exists(target);
                 if (!replacing) {
-                    StoreOutcome known = alreadyDelivered(study, prepared);
+                    StoreOutcome known = alreadyDelivered(study, prepared, digest);
                     if (known != null) {
                         return known;
                     }
@@ -258,6 +287,7 @@ public final class InstanceStager implements InstanceSink {
                 long replaced = replacing ? Files.size(target) : 0;
                 DurableFiles.createDirectories(target.getParent());
                 DurableFiles.moveDurably(prepared.file(), target);
+                writeSummary(target, prepared.summary() != null ? prepared.summary() : summaryOf(target, digest));
                 tracker.arrived(study, clock.instant());
                 usage.add(size - replaced);
                 return replacing ? StoreOutcome.storedAgain() : StoreOutcome.stored();
@@ -273,9 +303,9 @@ public final class InstanceStager implements InstanceSink {
     /**
      * Success without staging when the index holds this SOP Instance UID with the same content, sealed into a batch or
      * delivered (a re-push, or a resend after a lost response); null when it must be staged (new, or changed: then it
-     * is sealed later as the next version).
+     * is sealed later as the next version). {@code digest} is the file's, or null to compute it only if needed.
      */
-    private StoreOutcome alreadyDelivered(StudyKey study, Ready prepared) throws IOException {
+    private StoreOutcome alreadyDelivered(StudyKey study, Ready prepared, String digest) throws IOException {
         java.util.Optional<DeliveredInstanceIndex.Entry> known;
         try {
             known = index.find(study.collection(), prepared.sopInstanceUid());
@@ -284,13 +314,46 @@ public final class InstanceStager implements InstanceSink {
             return StoreOutcome.refused(Status.PROCESSING_FAILURE, RefusalReason.STAGING_FAILED,
                     "delivered-instance index unreadable (see the gateway log)");
         }
-        if (known.isEmpty() || !known.get().digest().equals(InstanceDigest.of(prepared.file()))) {
+        if (known.isEmpty() || !known.get().digest().equals(digest != null ? digest : InstanceDigest.of(prepared.file()))) {
             return null;
         }
         return StoreOutcome.duplicate(switch (known.get().stage()) {
             case SEALED -> DuplicateStage.SEALED;
             case DELIVERED -> DuplicateStage.DELIVERED;
         });
+    }
+
+    /** The file path's summary: its header and AE title read back from the staged file (null when unreadable). */
+    private static InstanceSummary summaryOf(Path target, String digest) {
+        try {
+            return new InstanceSummary(digest, FileMetaGroup.read(target).sourceAeTitle(), DicomJson.read(target));
+        } catch (IOException | UnreadableDataSetException | RuntimeException e) {
+            LOG.debug("no summary for staged instance {} ({}); it is parsed when sealed and delivered",
+                    target.getFileName(), FatalErrors.describe(e));
+            return null;
+        }
+    }
+
+    /**
+     * Writes the summary sealing and delivery read instead of parsing {@code target} again ({@link InstanceSummary}).
+     * One that cannot be written is no failure: the instance is staged, and the sealer and delivery parse its file
+     * instead, as they do after a crash took the summary.
+     */
+    private static void writeSummary(Path target, InstanceSummary summary) {
+        try {
+            if (summary != null) {
+                summary.write(target);
+                return;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("no summary for staged instance {} ({}); it is parsed when sealed and delivered",
+                    target.getFileName(), FatalErrors.describe(e));
+        }
+        try {
+            InstanceSummary.discard(target);
+        } catch (IOException ignored) {
+            // a torn sidecar left behind is detected by its trailer
+        }
     }
 
     /** One line a minute: without it the only trace was the sender's 0x0110 and "cannot write the instance". */

@@ -94,6 +94,7 @@ public final class Quarantine {
         QuarantinedInstance instance = find(id);
         Path target = layout.incoming().resolve(layout.quarantine().relativize(instance.file()));
         Files.setLastModifiedTime(instance.file(), FileTime.from(clock.instant()));
+        InstanceSummary.discard(target); // an earlier copy's, which no longer describes it (it would be ignored anyway)
         for (int attempt = 1; ; attempt++) {
             DurableFiles.createDirectories(target.getParent());
             try {

@@ -260,6 +260,7 @@ public final class StudySealer {
             BatchManifest.Instance instance = manifest.instances.get(i);
             if (versions[i] == 0) {
                 Files.deleteIfExists(batchDirectory.resolve(FILES).resolve(instance.file()));
+                InstanceSummary.discard(batchDirectory.resolve(FILES).resolve(instance.file()));
                 dropped += instance.bytes();
             } else {
                 kept.add(instance.withVersion(versions[i]));
@@ -334,7 +335,11 @@ public final class StudySealer {
         return highest;
     }
 
-    /** A manifest for the files in {@code batchDirectory}/files (state SEALED). */
+    /**
+     * A manifest for the .dcm files in {@code batchDirectory}/files (state SEALED): their digests and AE titles come
+     * from the {@link InstanceSummary} each was staged with (their .summary sidecars, which stay beside them and are
+     * never listed), and only where one is missing or stale from the file itself.
+     */
     private BatchManifest describe(Path batchDirectory, StudyKey study, int part, boolean forcedByMaxOpen,
                                    boolean withDigests) throws IOException {
         BatchManifest manifest = new BatchManifest();
@@ -350,10 +355,15 @@ public final class StudySealer {
             for (Path file : walk.filter(p -> p.toString().endsWith(".dcm")).sorted(Comparator.naturalOrder()).toList()) {
                 Path relative = files.relativize(file);
                 String name = relative.getFileName().toString();
+                // the summary captured at staging, if it is whole and still describes the file; else the file itself
+                java.util.Optional<InstanceSummary> summary = InstanceSummary.read(file);
+                String callingAe = summary.isPresent() ? summary.get().callingAe() : sourceAe(file);
+                // one pass stages without a digest (none is computed before the acknowledgement): read the file for it
+                String digest = !withDigests ? null : summary.isPresent() && summary.get().digest() != null
+                        ? summary.get().digest() : InstanceDigest.of(file);
                 manifest.instances.add(new BatchManifest.Instance(relative.getName(0).toString(),
                         name.substring(0, name.length() - 4), relative.toString(), Files.size(file),
-                        Files.getLastModifiedTime(file).toInstant().toString(), sourceAe(file),
-                        withDigests ? InstanceDigest.of(file) : null, 0));
+                        Files.getLastModifiedTime(file).toInstant().toString(), callingAe, digest, 0));
             }
         }
         return manifest;

@@ -49,7 +49,8 @@ class StoreCorpusTest {
         Map<String, List<Corpus.File>> byFlag = new LinkedHashMap<>();
         corpus.forEach(file -> byFlag.computeIfAbsent(file.storescuFlag(), k -> new ArrayList<>()).add(file));
 
-        try (Gateway gateway = TestGateway.startPassthrough(spool)) {
+        // no study may be sealed (moved out of incoming/) while the last groups are still being sent and checked
+        try (Gateway gateway = TestGateway.startPassthrough(spool, "DICOM_GATEWAY_STUDY_STABLEAFTER", "30m")) {
             List<String> failures = new ArrayList<>();
             int stored = 0;
             for (Map.Entry<String, List<Corpus.File>> group : byFlag.entrySet()) {
@@ -83,7 +84,7 @@ class StoreCorpusTest {
      */
     private Path stagedPath(Corpus.File file) throws IOException {
         try (Stream<Path> staged = Files.walk(spool.resolve("incoming").resolve("DEFAULT"))) {
-            for (Path candidate : staged.filter(Files::isRegularFile).toList()) {
+            for (Path candidate : staged.filter(p -> p.toString().endsWith(".dcm")).toList()) { // not their .summary
                 try {
                     if (new dev.dicomgateway.dicom.InstanceHeaderReader().read(candidate).sopInstanceUid()
                             .equals(file.sopInstanceUid())) {
