@@ -61,6 +61,13 @@ public final class DeliveryEngine implements AutoCloseable {
     private final DeliveryMetrics metrics;
     private final Map<String, BatchManifest> pending = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** When each pending batch not in flight is tried next: a tick looks only at the ones due. */
+    private final DeliverySchedule schedule = new DeliverySchedule();
+    /** batches/ and failed/ are listed again only when their entries may have changed (a seal, a `retry`, a move). */
+    private final DirectoryChanges batchesChanges;
+    private final DirectoryChanges failedChanges;
+    /** Batch directories listed without a manifest (a seal in progress): looked at again each tick until they have one. */
+    private final Set<String> withoutManifest = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler;
     /** Set by {@link #close}: workers end their batch after the step in progress, queued batches do nothing. */
     private volatile boolean stopping;
@@ -87,6 +94,8 @@ public final class DeliveryEngine implements AutoCloseable {
         this.config = config;
         this.spool = spool;
         this.layout = spool.layout();
+        this.batchesChanges = new DirectoryChanges(layout.batches());
+        this.failedChanges = new DirectoryChanges(layout.failed());
         this.destinations = destinations;
         this.delivery = new BatchDelivery(config, destinations);
         this.retries = new RetrySchedule(config.retry().initialDelay(), config.retry().maxDelay(), config.retry().maxAttempts(),
@@ -163,16 +172,10 @@ public final class DeliveryEngine implements AutoCloseable {
         spool.reserve().maintain(); // before sealing: a seal on a full disk needs the reserve's room too
         spool.sealer().sealCompleteStudies();
         scan();
-        Instant now = clock.instant();
-        pending.values().stream()
-                .filter(m -> !inFlight.contains(m.batchId))
-                .filter(m -> m.nextAttemptAt == null || !Instant.parse(m.nextAttemptAt).isAfter(now))
-                .sorted(Comparator.comparing(m -> m.sealedAt))
-                .limit(Math.max(0, config.deliverWorkers() - inFlight.size()))
-                .forEach(m -> {
-                    inFlight.add(m.batchId);
-                    executor.execute(() -> deliver(m.batchId));
-                });
+        for (String batchId : schedule.take(clock.instant(), Math.max(0, config.deliverWorkers() - inFlight.size()))) {
+            inFlight.add(batchId);
+            executor.execute(() -> deliver(batchId));
+        }
         lastTickNanos = System.nanoTime();
     }
 
@@ -195,34 +198,66 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    /** Picks up batches this process has not seen: sealed ones, recovered ones, ones put back by `retry`. */
+    /**
+     * Picks up batches this process has not seen: sealed ones, recovered ones, ones put back by `retry`. Its work is
+     * proportional to what changed: batches/ is listed only when its entries may have changed, and only a batch not
+     * seen before has its manifest read.
+     */
     private void scan() throws IOException {
-        try (DirectoryStream<Path> batches = Files.newDirectoryStream(layout.batches())) {
-            for (Path batch : batches) {
-                String id = batch.getFileName().toString();
-                Path manifestFile = batch.resolve(BatchManifest.FILE_NAME);
-                if (!pending.containsKey(id) && Files.exists(manifestFile)) {
-                    BatchManifest manifest;
-                    try {
-                        manifest = BatchManifest.read(manifestFile);
-                    } catch (IOException | RuntimeException e) {
-                        spool.sealer().setAside(batch, "its manifest cannot be read: " + FatalErrors.describe(e));
-                        continue;
-                    }
-                    pending.put(id, manifest);
-                    if (manifest.state != BatchState.SEALED || Files.exists(batch.resolve(BatchDelivery.PACKAGE + ".part"))) {
-                        LOG.info("resuming batch {} at {} (attempt {})", id, manifest.state, manifest.attempts + 1);
+        if (batchesChanges.changed()) {
+            try (DirectoryStream<Path> batches = Files.newDirectoryStream(layout.batches())) {
+                for (Path batch : batches) {
+                    String id = batch.getFileName().toString();
+                    if (!pending.containsKey(id)) {
+                        withoutManifest.add(id);
                     }
                 }
             }
         }
-        try (Stream<Path> failed = Files.list(layout.failed())) {
-            failedCount = failed.count();
+        for (String id : withoutManifest) {
+            pickUp(id);
+        }
+        if (failedChanges.changed()) {
+            try (Stream<Path> failed = Files.list(layout.failed())) {
+                failedCount = failed.count();
+            }
         }
         if (failedCount != failedBytesCountedFor) {
             failedBytesCountedFor = failedCount;
             failedBytes = SpoolUsage.bytesUnder(layout.failed());
         }
+    }
+
+    /** Reads the manifest of a batch not seen before and schedules it; one still without a manifest is looked at again. */
+    private void pickUp(String id) {
+        Path batch = layout.batches().resolve(id);
+        Path manifestFile = batch.resolve(BatchManifest.FILE_NAME);
+        if (pending.containsKey(id) || !Files.isDirectory(batch)) {
+            withoutManifest.remove(id); // known, or gone (a seal set it aside)
+            return;
+        }
+        if (!Files.exists(manifestFile)) {
+            return;
+        }
+        withoutManifest.remove(id);
+        BatchManifest manifest;
+        try {
+            manifest = BatchManifest.read(manifestFile);
+        } catch (IOException | RuntimeException e) {
+            spool.sealer().setAside(batch, "its manifest cannot be read: " + FatalErrors.describe(e));
+            return;
+        }
+        pending.put(id, manifest);
+        reschedule(manifest);
+        if (manifest.state != BatchState.SEALED || Files.exists(batch.resolve(BatchDelivery.PACKAGE + ".part"))) {
+            LOG.info("resuming batch {} at {} (attempt {})", id, manifest.state, manifest.attempts + 1);
+        }
+    }
+
+    /** Puts a pending batch not in flight into the schedule at its manifest's next attempt. */
+    private void reschedule(BatchManifest manifest) {
+        schedule.put(manifest.batchId, manifest.nextAttemptAt == null ? null : Instant.parse(manifest.nextAttemptAt),
+                Instant.parse(manifest.sealedAt));
     }
 
     private void deliver(String batchId) {
@@ -268,7 +303,11 @@ public final class DeliveryEngine implements AutoCloseable {
             fail(batch, manifest, "cannot be processed in state " + manifest.state + ": " + FatalErrors.describe(e));
             recordIfFatal(e);
         } finally {
-            inFlight.remove(batchId);
+            inFlight.remove(batchId); // before it is scheduled again: a tick that takes it finds it not in flight
+            BatchManifest after = pending.get(batchId);
+            if (after != null) { // still in batches/ (not delivered and gone, not failed): its next attempt
+                reschedule(after);
+            }
         }
     }
 

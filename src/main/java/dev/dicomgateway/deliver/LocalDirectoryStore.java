@@ -53,8 +53,7 @@ public final class LocalDirectoryStore implements ObjectStore {
             }
             Files.delete(temporary);
             DurableFiles.syncDirectory(target.getParent());
-            Checksums stored = Checksums.of(target);
-            if (!stored.crc32c().equals(checksums.crc32c()) || stored.size() != checksums.size()) {
+            if (!Checksums.sizeAndCrc32cMatch(target, checksums)) {
                 throw new TransientDeliveryException("object " + name + " does not match its checksum after writing", null);
             }
             return target.toUri().toString();
@@ -78,8 +77,7 @@ public final class LocalDirectoryStore implements ObjectStore {
     }
 
     private static String existing(Path target, String name, Checksums checksums) throws IOException, DeliveryException {
-        Checksums stored = Checksums.of(target);
-        if (stored.crc32c().equals(checksums.crc32c()) && stored.size() == checksums.size()) {
+        if (Checksums.sizeAndCrc32cMatch(target, checksums)) {
             return target.toUri().toString(); // delivered before a crash: nothing to do
         }
         throw new ObjectNameTakenException("object " + name + " already exists with other content; not overwritten");
