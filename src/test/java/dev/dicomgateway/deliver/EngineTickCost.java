@@ -58,7 +58,7 @@ public final class EngineTickCost {
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         try (DeliveryEngine engine = new DeliveryEngine(spool.config(), spool.spool(),
-                new Destinations(new LocalDirectoryStore(spool.bucket()), new NdjsonMetadataStore(spool.metadata())),
+                new Destinations(new LocalDirectoryStore(spool.bucket()), new NdjsonMetadataStore(spool.metadata(), "gw-bench")),
                 clock, new SimpleMeterRegistry(), Duration.ofHours(1), java.util.random.RandomGenerator.getDefault())) {
             engine.open();
             Thread.sleep(2_500); // batches/ is older than its racy window: what a tick sees an hour into an outage
