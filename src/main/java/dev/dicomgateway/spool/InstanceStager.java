@@ -165,12 +165,12 @@ public final class InstanceStager implements InstanceSink {
                 throws IOException, UnreadableDataSetException {
             try {
                 result = deidentifier.deidentifyHeader(header, length, structure, request.transferSyntaxUid(),
-                        request.callingAeTitle());
+                        request.callingAeTitle(), staged.header());
             } catch (MissingPatientIdException e) {
                 refusal = StoreOutcome.refused(Status.MISSING_PATIENT_ID, RefusalReason.MISSING_PATIENT_ID, e.getMessage());
                 return DISCARD;
             }
-            staged.header(result.fileHeader());
+            staged.headerWritten();
             return staged;
         }
     }
