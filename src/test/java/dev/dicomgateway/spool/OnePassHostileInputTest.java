@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Hostile data sets through both staging paths — one pass (the data set as a stream) and the file path (received
  * file, {@code DataSetLayout.read}, rewritten) — under one secret: each must get the same answer from both, both must
- * stage the same bytes when they accept it, and neither may leave anything in tmp/.
+ * stage the same bytes when they accept it and record the same rows in the lookup table (none for a data set refused
+ * as unreadable), and neither may leave anything in tmp/.
  */
 class OnePassHostileInputTest {
     private static final String EXPLICIT_LE = RawScu.EXPLICIT_LE;
@@ -94,6 +95,13 @@ class OnePassHostileInputTest {
         for (int length = 0; length <= whole.length; length++) {
             same(Arrays.copyOf(whole, length), EXPLICIT_LE, "explicit VR data set cut at byte " + length);
         }
+    }
+
+    @Test
+    void aStudyWhoseOnlyInstanceIsCutInItsPixelDataLeavesNoLookupRow() throws Exception {
+        byte[] whole = DataSets.ctHeader(SOP, "PAT-NEVER-STAGED", "1.2.3.77", "1.2.3.77.1").pixelData(64).toByteArray();
+        same(Arrays.copyOf(whole, whole.length - 10), EXPLICIT_LE, "pixel data cut short, study not seen before");
+        same(Arrays.copyOf(whole, whole.length - 10), "1.2.840.10008.1.2", "implicit VR bytes read as such");
     }
 
     @Test
@@ -211,6 +219,7 @@ class OnePassHostileInputTest {
         assertEquals(describe(two), describe(one), what + ": one pass (right) vs file path (left)");
         assertTrue(empty(streamed.layout().temporary()), what + ": one pass left files in tmp/");
         assertTrue(empty(filed.layout().temporary()), what + ": file path left files in tmp/");
+        assertEquals(lookupRows(filed), lookupRows(streamed), what + ": lookup table rows (a refused instance records none)");
         Map<String, byte[]> a = tree(streamed.layout().root());
         Map<String, byte[]> b = tree(filed.layout().root());
         assertEquals(b.keySet(), a.keySet(), what);
@@ -231,6 +240,11 @@ class OnePassHostileInputTest {
         } finally {
             Files.deleteIfExists(received);
         }
+    }
+
+    private static String lookupRows(TestSpool spool) throws Exception {
+        Path table = spool.layout().privateArea().resolve(dev.dicomgateway.deidentify.LookupTable.FILE_NAME);
+        return Files.exists(table) ? Files.readString(table) : "";
     }
 
     private static String describe(StoreOutcome outcome) {
