@@ -35,7 +35,9 @@ public interface Deidentifier {
      * them (with the {@link dev.dicomgateway.dicom.StructureFingerprint} {@code structure}); the pixel data is
      * appended unchanged by the caller. Writes the staged file's first bytes (file meta group, then the de-identified
      * attributes) to {@code fileHeader} as they are encoded — never a copy of them in memory: a header may be as large
-     * as dicom.maxHeaderBytes. Only called when {@link #deidentifiesHeaders} says so.
+     * as dicom.maxHeaderBytes. Records nothing: the caller calls {@link DeidentifiedHeader#recordStudy()} once the
+     * rest of the data set has been read and accepted (as {@link #deidentify} records only what the whole-file check
+     * accepted). Only called when {@link #deidentifiesHeaders} says so.
      *
      * @throws MissingPatientIdException as {@link #deidentify}
      */

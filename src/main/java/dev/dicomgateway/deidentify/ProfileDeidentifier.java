@@ -129,9 +129,8 @@ public final class ProfileDeidentifier implements Deidentifier {
         } catch (DicomException e) {
             throw cannotDeidentify(e);
         }
-        record(keys);
-        return new DeidentifiedHeader(keys.original, keys.entity, keys.item,
-                keys.study, keys.series, keys.sop, keys.quarantineReason, !keys.patient.hasPatientId());
+        return new DeidentifiedHeader(keys.original, keys.entity, keys.item, keys.study, keys.series, keys.sop,
+                keys.quarantineReason, !keys.patient.hasPatientId(), () -> record(keys));
     }
 
     /** What an instance is staged under, from its original header (PHI: never logged). */

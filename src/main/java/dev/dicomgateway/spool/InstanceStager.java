@@ -132,6 +132,7 @@ public final class InstanceStager implements InstanceSink {
                 return header.refusal;
             }
             DeidentifiedHeader prepared = header.result;
+            prepared.recordStudy(); // only now: the whole data set was accepted (the file path records at this point too)
             StoreOutcome invalid = validate(prepared.original(), request.sopInstanceUid(), request.sopClassUid());
             if (invalid != null) {
                 return invalid;
