@@ -84,7 +84,11 @@ class OnePassAssociationTest {
             assertEquals(Status.CANNOT_UNDERSTAND, store(scu, 3, "1.2.3.4.600.11", truncatedPixels));
             assertEquals(Status.MISSING_PATIENT_ID, store(scu, 4, "1.2.3.4.600.12", noPatient));
             assertEquals(Status.SUCCESS, store(scu, 5, "1.2.3.4.600.13", trailing));
-            assertEquals(2, StagedFiles.under(spool).size());
+            byte[] badVrEarly = DataSets.ctHeader("1.2.3.4.600.14", "PAT-600", STUDY, SERIES)
+                    .element(0x0009, 0x0010, "ZZ", new byte[4]).pixelData(70_000).toByteArray(); // refused 70 kB early
+            assertEquals(Status.CANNOT_UNDERSTAND, store(scu, 6, "1.2.3.4.600.14", badVrEarly));
+            assertEquals(Status.SUCCESS, store(scu, 7, "1.2.3.4.600.15", ct("1.2.3.4.600.15", 1000)));
+            assertEquals(3, StagedFiles.under(spool).size());
             assertTrue(empty(new SpoolLayout(spool).temporary()), "tmp/ empty");
             StoreCall.release(scu);
         }
@@ -94,11 +98,10 @@ class OnePassAssociationTest {
     void aDataSetInterruptedByAnotherPduIsNeverAnsweredSuccessAndLeavesNothing() throws Exception {
         Path spool = root.resolve("spool");
         byte[] dataSet = ct("1.2.3.4.600.20", 200_000);
-        ByteArrayOutputStream firstPart = new ByteArrayOutputStream(); // 120,000 bytes, none of them marked last
-        for (int offset = 0; offset < 120_000; offset += 30_000) {
-            firstPart.writeBytes(RawScu.pData(false, false, Arrays.copyOfRange(dataSet, offset, offset + 30_000)));
-        }
-        byte[] withoutLast = firstPart.toByteArray();
+        // cut where a complete data set could end (before the pixel data), none of it marked last: taking the
+        // interruption for the data set's end would stage a valid header-only instance
+        int headerLength = DataSets.ctHeader("1.2.3.4.600.20", "PAT-600", STUDY, SERIES).toByteArray().length;
+        byte[] withoutLast = RawScu.pData(false, false, Arrays.copyOf(dataSet, headerLength));
         List<byte[]> tricks = List.of(RawScu.pData(true, true, RawScu.storeCommand(9, RawScu.CT_IMAGE_STORAGE, "1.2.3.4.600.21")),
                 RawScu.releaseRequest(), RawScu.abortPdu(), new byte[0]);
         try (Gateway gateway = TestGateway.start(spool, "DICOM_GATEWAY_STUDY_STABLEAFTER", "1h")) {
