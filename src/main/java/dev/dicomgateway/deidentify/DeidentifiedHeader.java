@@ -3,11 +3,24 @@ package dev.dicomgateway.deidentify;
 import dev.dicomgateway.dicom.InstanceHeader;
 
 /**
- * The one-pass form of {@link DeidentifiedInstance}: the staged file's first bytes (file meta group, then the
- * de-identified attributes before the pixel data; the data set starts at {@code dataSetOffset}) and the keys to stage
- * it under. The pixel data follows unchanged, as it arrives. {@code original} is PHI: never log it.
+ * The one-pass form of {@link DeidentifiedInstance}: the keys to stage an instance under, once its staged file's
+ * first bytes (file meta group, then the de-identified attributes before the pixel data) have been written; the pixel
+ * data follows unchanged, as it arrives. {@code original} is PHI: never log it. Nothing is recorded in the lookup
+ * table until the caller has read the whole data set and calls {@link #recordStudy()}: an instance refused for what
+ * follows its header leaves no row.
  */
-public record DeidentifiedHeader(byte[] fileHeader, int dataSetOffset, InstanceHeader original, String entity,
+public record DeidentifiedHeader(InstanceHeader original, String entity,
                                  String item, String studyInstanceUid, String seriesInstanceUid, String sopInstanceUid,
-                                 String quarantineReason, boolean withoutPatientId) {
+                                 String quarantineReason, boolean withoutPatientId, StudyRecord study) {
+
+    /** Records the study in the lookup table (synced); see {@link Deidentifier#deidentifyHeader}. */
+    public void recordStudy() throws java.io.IOException {
+        study.record();
+    }
+
+    /** The lookup-table row of the instance's study, written once the whole data set was accepted. */
+    @FunctionalInterface
+    public interface StudyRecord {
+        void record() throws java.io.IOException;
+    }
 }

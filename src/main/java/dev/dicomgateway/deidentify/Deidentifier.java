@@ -3,6 +3,7 @@ package dev.dicomgateway.deidentify;
 import dev.dicomgateway.dicom.DataSetLayout;
 import dev.dicomgateway.dicom.UnreadableDataSetException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 
 /** Produces the form of a received instance that may be staged, and the keys to stage it under. */
@@ -32,12 +33,16 @@ public interface Deidentifier {
     /**
      * De-identifies the attributes before the pixel data, {@code header[0, length)} as the data set reader accepted
      * them (with the {@link dev.dicomgateway.dicom.StructureFingerprint} {@code structure}); the pixel data is
-     * appended unchanged by the caller. Only called when {@link #deidentifiesHeaders} says so.
+     * appended unchanged by the caller. Writes the staged file's first bytes (file meta group, then the de-identified
+     * attributes) to {@code fileHeader} as they are encoded — never a copy of them in memory: a header may be as large
+     * as dicom.maxHeaderBytes. Records nothing: the caller calls {@link DeidentifiedHeader#recordStudy()} once the
+     * rest of the data set has been read and accepted (as {@link #deidentify} records only what the whole-file check
+     * accepted). Only called when {@link #deidentifiesHeaders} says so.
      *
      * @throws MissingPatientIdException as {@link #deidentify}
      */
     default DeidentifiedHeader deidentifyHeader(byte[] header, int length, long structure, String transferSyntaxUid,
-                                                String callingAeTitle)
+                                                String callingAeTitle, OutputStream fileHeader)
             throws IOException, UnreadableDataSetException, MissingPatientIdException {
         throw new UnsupportedOperationException("this de-identifier needs the whole file");
     }

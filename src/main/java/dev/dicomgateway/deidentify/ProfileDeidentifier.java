@@ -106,7 +106,7 @@ public final class ProfileDeidentifier implements Deidentifier {
 
     @Override
     public DeidentifiedHeader deidentifyHeader(byte[] header, int length, long structure, String transferSyntaxUid,
-                                               String callingAeTitle)
+                                               String callingAeTitle, OutputStream fileHeader)
             throws IOException, UnreadableDataSetException, MissingPatientIdException {
         AttributeList list = new AttributeList();
         try {
@@ -118,20 +118,19 @@ public final class ProfileDeidentifier implements Deidentifier {
         }
         checkStructure(list, structure);
         Keys keys = keys(list);
-        java.io.ByteArrayOutputStream encoded = new java.io.ByteArrayOutputStream(length + 1024);
-        encoded.writeBytes(meta(keys, transferSyntaxUid, callingAeTitle).encode());
-        int dataSetOffset = encoded.size();
+        OutputStream encoded = new BufferedOutputStream(fileHeader, BUFFER); // no copy: the list itself is the header's size
+        encoded.write(meta(keys, transferSyntaxUid, callingAeTitle).encode());
         try {
             apply(list, keys);
             DicomOutputStream dicom = new DicomOutputStream(encoded, null, transferSyntaxUid);
             list.write(dicom);
             dicom.flush();
+            encoded.flush();
         } catch (DicomException e) {
             throw cannotDeidentify(e);
         }
-        record(keys);
-        return new DeidentifiedHeader(encoded.toByteArray(), dataSetOffset, keys.original, keys.entity, keys.item,
-                keys.study, keys.series, keys.sop, keys.quarantineReason, !keys.patient.hasPatientId());
+        return new DeidentifiedHeader(keys.original, keys.entity, keys.item, keys.study, keys.series, keys.sop,
+                keys.quarantineReason, !keys.patient.hasPatientId(), () -> record(keys));
     }
 
     /** What an instance is staged under, from its original header (PHI: never logged). */

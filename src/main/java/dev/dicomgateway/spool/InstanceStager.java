@@ -135,6 +135,7 @@ public final class InstanceStager implements InstanceSink {
                 return header.refusal;
             }
             DeidentifiedHeader prepared = header.result;
+            prepared.recordStudy(); // only now: the whole data set was accepted (the file path records at this point too)
             StoreOutcome invalid = validate(prepared.original(), request.sopInstanceUid(), request.sopClassUid());
             if (invalid != null) {
                 return invalid;
@@ -188,12 +189,12 @@ public final class InstanceStager implements InstanceSink {
                 throws IOException, UnreadableDataSetException {
             try {
                 result = deidentifier.deidentifyHeader(header, length, structure, request.transferSyntaxUid(),
-                        request.callingAeTitle());
+                        request.callingAeTitle(), staged.header());
             } catch (MissingPatientIdException e) {
                 refusal = StoreOutcome.refused(Status.MISSING_PATIENT_ID, RefusalReason.MISSING_PATIENT_ID, e.getMessage());
                 return DISCARD;
             }
-            staged.header(result.fileHeader());
+            staged.headerWritten();
             return staged;
         }
     }

@@ -2,6 +2,7 @@ package dev.dicomgateway.spool;
 
 import dev.dicomgateway.dicom.DataSetSplitter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -37,13 +38,30 @@ final class StagedFile implements DataSetSplitter.Bulk, AutoCloseable {
                 OwnerOnly.FILE), writeBehind);
     }
 
-    /** The file meta group and the de-identified attributes before the pixel data; written first, once. */
-    void header(byte[] fileHeader) throws IOException {
-        if (headerLength >= 0) {
+    /**
+     * Where the file meta group and the de-identified attributes before the pixel data are written, first and once;
+     * {@link #headerWritten()} ends them.
+     */
+    OutputStream header() {
+        if (headerLength >= 0 || written > 0) {
             throw new IllegalStateException("the header is written once");
         }
-        write(fileHeader, 0, fileHeader.length);
-        headerLength = fileHeader.length;
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                StagedFile.this.write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                StagedFile.this.write(bytes, offset, length);
+            }
+        };
+    }
+
+    /** The header is complete: what is written from now on is pixel data. */
+    void headerWritten() {
+        headerLength = written;
     }
 
     @Override
