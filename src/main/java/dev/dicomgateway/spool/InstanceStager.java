@@ -123,8 +123,9 @@ public final class InstanceStager implements InstanceSink {
         if (!deidentifier.deidentifiesHeaders(request.transferSyntaxUid())) {
             return storeReceived(request, dataSet);
         }
+        HeaderStep header = null;
         try (StagedFile staged = StagedFile.create(layout.temporary(), writeBehind)) {
-            HeaderStep header = new HeaderStep(request, staged);
+            header = new HeaderStep(request, staged);
             DataSetSplitter.Split split;
             try {
                 split = DataSetSplitter.split(dataSet, request.transferSyntaxUid(), limits, header);
@@ -134,6 +135,9 @@ public final class InstanceStager implements InstanceSink {
             if (header.refusal != null) {
                 return header.refusal;
             }
+            if (header.spilled != null) {
+                return storeSpilled(request, header.spilled);
+            }
             DeidentifiedHeader prepared = header.result;
             prepared.recordStudy(); // only now: the whole data set was accepted (the file path records at this point too)
             StoreOutcome invalid = validate(prepared.original(), request.sopInstanceUid(), request.sopClassUid());
@@ -142,11 +146,15 @@ public final class InstanceStager implements InstanceSink {
             }
             StoreOutcome outcome = stage(new Ready(staged.complete(), prepared.entity(), prepared.item(),
                     prepared.seriesInstanceUid(), prepared.sopInstanceUid(), prepared.quarantineReason(),
-                    summaryOf(prepared, split)));
+                    summaryOf(header.captured(), split)));
             if (prepared.withoutPatientId()) {
                 withoutPatientId.increment();
             }
             return outcome;
+        } finally {
+            if (header != null && header.spilled != null) {
+                header.spilled.discard(); // staged under its final name by now, or refused, or cut off
+            }
         }
     }
 
@@ -155,12 +163,11 @@ public final class InstanceStager implements InstanceSink {
      * since that reads up to (7FE0,0010) and the file's first bytes are this header — unless pixel data elements other
      * than (7FE0,0010) come first (an extended offset table, float pixel data): then none, and the file is parsed.
      */
-    private static InstanceSummary summaryOf(DeidentifiedHeader prepared, DataSetSplitter.Split split) {
-        if (split.bulkLength() > 0 && split.firstBulkTag() != 0x7FE00010) {
+    private static InstanceSummary summaryOf(byte[] header, DataSetSplitter.Split split) {
+        if (header == null || split.bulkLength() > 0 && split.firstBulkTag() != 0x7FE00010) {
             return null;
         }
         try {
-            byte[] header = prepared.fileHeader();
             return new InstanceSummary(null,
                     FileMetaGroup.read(new java.io.ByteArrayInputStream(header)).sourceAeTitle(),
                     DicomJson.read(header));
@@ -170,14 +177,19 @@ public final class InstanceStager implements InstanceSink {
     }
 
     /**
-     * The splitter's step at the pixel data: de-identifies the header and writes it; a missing PatientID is kept as
-     * the refusal (the rest of the data set is still read, into nothing, and checked).
+     * The splitter's step at the pixel data: de-identifies the header and writes it (keeping a copy of what it wrote,
+     * when small, for the summary); a missing PatientID is kept as the refusal (the rest of the data set is still
+     * read, into nothing, and checked). A header above {@link #ONE_PASS_HEADER_BYTES} is not parsed here: held bytes
+     * and PixelMed's parse of them would both be in the heap at once, for every association doing it — it goes to a
+     * file, with the pixel data behind it, and the file path stages that.
      */
     private final class HeaderStep implements DataSetSplitter.Handler {
         private final StoreRequest request;
         private final StagedFile staged;
+        private java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream(16 << 10);
         DeidentifiedHeader result;
         StoreOutcome refusal;
+        ReceivedFile spilled;
 
         HeaderStep(StoreRequest request, StagedFile staged) {
             this.request = request;
@@ -187,15 +199,62 @@ public final class InstanceStager implements InstanceSink {
         @Override
         public DataSetSplitter.Bulk header(byte[] header, int length, long structure)
                 throws IOException, UnreadableDataSetException {
+            if (length > ONE_PASS_HEADER_BYTES) {
+                spilled = ReceivedFile.create(layout.temporary(), new FileMetaInformation(request.sopClassUid(),
+                        request.sopInstanceUid(), request.transferSyntaxUid(), request.callingAeTitle()));
+                spilled.write(header, 0, length);
+                spilled.bulkStartsHere();
+                return spilled;
+            }
             try {
                 result = deidentifier.deidentifyHeader(header, length, structure, request.transferSyntaxUid(),
-                        request.callingAeTitle(), staged.header());
+                        request.callingAeTitle(), copying(staged.header()));
             } catch (MissingPatientIdException e) {
                 refusal = StoreOutcome.refused(Status.MISSING_PATIENT_ID, RefusalReason.MISSING_PATIENT_ID, e.getMessage());
                 return DISCARD;
             }
             staged.headerWritten();
             return staged;
+        }
+
+        /** The staged header as written, for the summary; null when it was too large to keep. */
+        byte[] captured() {
+            return copy == null ? null : copy.toByteArray();
+        }
+
+        private java.io.OutputStream copying(java.io.OutputStream out) {
+            return new java.io.FilterOutputStream(out) {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] bytes, int offset, int length) throws IOException {
+                    out.write(bytes, offset, length);
+                    if (copy != null && copy.size() + length > SUMMARY_HEADER_BYTES) {
+                        copy = null; // no summary: sealing and delivery parse this one's file
+                    } else if (copy != null) {
+                        copy.write(bytes, offset, length);
+                    }
+                }
+            };
+        }
+    }
+
+    /** Headers larger than this take the file path (see {@link HeaderStep}). */
+    static final int ONE_PASS_HEADER_BYTES = 8 << 20;
+    /** A staged header is kept in memory for its summary up to this size (a CT header is a few KB). */
+    private static final int SUMMARY_HEADER_BYTES = 1 << 20;
+
+    /** A data set whose header was too large for one pass: in a file now, staged by the file path. */
+    private StoreOutcome storeSpilled(StoreRequest request, ReceivedFile file) throws IOException {
+        try {
+            Path path = file.complete();
+            return store(new ReceivedInstance(path, request.sopClassUid(), request.sopInstanceUid(),
+                    request.transferSyntaxUid(), request.callingAeTitle(), Files.size(path)));
+        } finally {
+            file.discard();
         }
     }
 

@@ -18,13 +18,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * mask rules, passthrough): file meta header first, then the data set bytes as received, mode 0600.
  * {@link #complete()} closes it; {@link #discard()} removes it.
  */
-final class ReceivedFile {
+final class ReceivedFile implements dev.dicomgateway.dicom.DataSetSplitter.Bulk {
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final Path path;
     private FileChannel channel;
+    private long bulkStart = -1;
 
     private ReceivedFile(Path path, FileChannel channel) {
         this.path = path;
@@ -46,7 +47,18 @@ final class ReceivedFile {
         return file;
     }
 
-    private void write(byte[] bytes, int offset, int length) throws IOException {
+    /** What is written from now on is the pixel data a {@link dev.dicomgateway.dicom.DataSetSplitter} passes on. */
+    void bulkStartsHere() throws IOException {
+        bulkStart = channel.position();
+    }
+
+    @Override
+    public void truncate(long bulkLength) throws IOException {
+        channel.truncate(bulkStart + bulkLength);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
         while (buffer.hasRemaining()) {
             channel.write(buffer);

@@ -23,17 +23,18 @@ class LargeHeaderMemoryTest {
     Path work;
 
     @Test
-    void aHeaderOf56MiBIsStagedInOnePassWithTheHeapCappedAt256MB() throws Exception {
+    void aHeaderOf56MiBIsStagedWithTheHeapCappedAt256MB() throws Exception {
         stageWithHeapCappedAt256MB(1);
     }
 
     /**
-     * Fails: one pass holds a header twice (the received bytes while PixelMed builds its attributes from them), the
-     * file path once; under the same heap the second of two such headers at once is refused — as 0xC000 "ambiguous
-     * structure", a permanent refusal, because PixelMed's reading under memory pressure differs from the reader's.
+     * One pass would hold such a header twice (the received bytes while PixelMed builds its attributes from them),
+     * the file path once: parsed in one pass, the second of two at once was refused — as 0xC000 "ambiguous
+     * structure", a permanent refusal, because PixelMed's reading under memory pressure differs from the reader's. A
+     * header above InstanceStager.ONE_PASS_HEADER_BYTES (8 MiB) therefore goes to a file and the file path.
      */
     @Test
-    void twoHeadersOf56MiBAtOnceAreStagedInOnePassWithTheHeapCappedAt256MB() throws Exception {
+    void twoHeadersOf56MiBAtOnceAreStagedWithTheHeapCappedAt256MB() throws Exception {
         stageWithHeapCappedAt256MB(2);
     }
 
