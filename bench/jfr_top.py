@@ -64,7 +64,8 @@ for event, names in stacks(executed):
     gateway = [n for n in names if n.startswith("dev.dicomgateway.")]
     stages[stage(gateway[0]) if gateway else "(no gateway frame: %s)" % package(names[-1])] += 1
     for name in set(gateway):
-        inclusive[name] += 1
+        if "lambda$" not in name and "$$Lambda" not in name:  # glue frames say nothing a reader can act on
+            inclusive[name] += 1
 
 out = ["%d execution samples (Java code running on a CPU), %d native-method samples (threads waiting in native code)"
        % (len(executed), 0), ""]
@@ -75,15 +76,22 @@ out += ["Gateway package nearest the top of the stack (the stage the CPU time wa
 out += ["Gateway methods by inclusive samples (on the stack anywhere):", ""] + table("method", inclusive, total) + [""]
 out += ["Threads:", ""] + table("thread", threads, total, 10) + [""]
 
+# Threads parked in these wait for work (the accept loop, the HTTP server's selector), not for I/O of a transfer.
+IDLE = ("sun.nio.ch.Net.accept", "sun.nio.ch.EPoll.wait")
 native = events("jdk.NativeMethodSample")
 waiting = collections.Counter()
+idle = 0
 for event, names in stacks(native):
-    if names:
+    if names and names[0] in IDLE:
+        idle += 1
+    elif names:
         nearest = next((n for n in names if n.startswith("dev.dicomgateway.")), "-")
         waiting["%s ← %s" % (names[0], nearest)] += 1
-out[0] = out[0].replace(", 0 native", ", %d native" % len(native))
+busy = len(native) - idle
+out[0] = out[0].replace(", 0 native", ", %d native" % busy).replace("native code)", "native code, not counting "
+                                                                     "%d of idle accept/selector threads)" % idle)
 out += ["Threads in native code (blocked or working in I/O), top frame ← nearest gateway frame:", ""] \
-    + table("native frame", waiting, len(native) or 1, 10) + [""]
+    + table("native frame", waiting, busy or 1, 10) + [""]
 
 load = events("jdk.CPULoad")
 if load:
