@@ -17,13 +17,31 @@ final class DateForms {
     private DateForms() {
     }
 
+    /** Dates seen lately and their forms: a study's instances carry the same few dates, each many times. */
+    private static final int CACHED_DATES = 1024;
+    private static final java.util.Map<String, Set<String>> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The forms of the date part of a DA or DT value; none when it does not start with a full YYYYMMDD date. */
     static Set<String> of(String value) {
-        Set<String> forms = new LinkedHashSet<>();
         String trimmed = value.trim();
         if (trimmed.length() < 8) {
-            return forms;
+            return Set.of();
         }
+        String key = trimmed.substring(0, 8);
+        Set<String> known = CACHE.get(key);
+        if (known != null) {
+            return known;
+        }
+        Set<String> forms = java.util.Collections.unmodifiableSet(formsOf(key));
+        if (CACHE.size() >= CACHED_DATES) {
+            CACHE.clear(); // bounded: a sender cannot grow it with dates
+        }
+        CACHE.put(key, forms);
+        return forms;
+    }
+
+    private static Set<String> formsOf(String trimmed) {
+        Set<String> forms = new LinkedHashSet<>();
         LocalDate date;
         try {
             date = LocalDate.parse(trimmed.substring(0, 8), DateTimeFormatter.BASIC_ISO_DATE);

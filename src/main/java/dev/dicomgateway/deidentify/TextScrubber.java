@@ -40,9 +40,28 @@ final class TextScrubber {
             }
         }
         tokens.stream().sorted(Comparator.comparingInt(String::length).reversed()).forEach(token -> patterns.add(
-                Pattern.compile((token.length() <= 3 ? "(?<![\\p{L}\\p{N}])" : "") + Pattern.quote(token)
-                        + (token.length() <= 3 ? "(?![\\p{L}\\p{N}])" : ""),
-                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)));
+                pattern(token)));
+    }
+
+    /**
+     * Compiled patterns of tokens seen lately: a study's instances share their names, IDs and dates, so each is
+     * compiled once per study rather than once per instance. Bounded; holds PHI only in memory, as the scrubber does.
+     */
+    private static final int CACHED_PATTERNS = 4096;
+    private static final java.util.Map<String, Pattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Pattern pattern(String token) {
+        Pattern known = PATTERNS.get(token);
+        if (known != null) {
+            return known;
+        }
+        Pattern compiled = Pattern.compile((token.length() <= 3 ? "(?<![\\p{L}\\p{N}])" : "") + Pattern.quote(token)
+                + (token.length() <= 3 ? "(?![\\p{L}\\p{N}])" : ""), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        if (PATTERNS.size() >= CACHED_PATTERNS) {
+            PATTERNS.clear(); // a sender cannot grow it
+        }
+        PATTERNS.put(token, compiled);
+        return compiled;
     }
 
     String scrub(String text) {

@@ -161,13 +161,15 @@ class OwnerOnlyPermissionsTest {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
             try (Stream<Path> files = Files.list(tmp)) {
-                List<Path> raw = files.filter(p -> p.getFileName().toString().startsWith("rx-")).toList();
+                // st-: staged in one pass (the default); rx-: received whole for the file path
+                List<Path> raw = files.filter(p -> p.getFileName().toString().startsWith("st-")
+                        || p.getFileName().toString().startsWith("rx-")).toList();
                 if (!raw.isEmpty() && Files.size(raw.get(0)) > 0) {
                     return raw.get(0);
                 }
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("no rx-*.part in " + tmp + " while the transfer is held open");
+        throw new AssertionError("no st-*.part or rx-*.part in " + tmp + " while the transfer is held open");
     }
 }
