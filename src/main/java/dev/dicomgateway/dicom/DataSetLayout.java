@@ -68,10 +68,7 @@ public record DataSetLayout(String transferSyntaxUid, String sourceAeTitle, long
                     headerEnd = offset;
                 }
                 boolean pixel = PixelDataGroup.isPermitted(tag);
-                if ((tag >>> 16) == 0x7FE0 && (tag & 0xFFFF) != 0 && (tag & 0xFFFF) < 0x0010 && !pixel) {
-                    throw new UnreadableDataSetException(String.format("unknown pixel data element (7FE0,%04X) at byte %d",
-                            tag & 0xFFFF, reader.offset()), null);
-                }
+                PixelDataGroup.refuseUnknown(tag, reader.offset());
                 if (pixel && bulkStart < 0) {
                     bulkStart = offset;
                 } else if (!pixel && bulkStart >= 0 && bulkEnd < 0) {
@@ -92,8 +89,8 @@ public record DataSetLayout(String transferSyntaxUid, String sourceAeTitle, long
                 structure.fingerprint.value());
     }
 
-    /** Feeds the reader's events for the compared part of the header into a fingerprint. */
-    private static final class Structure {
+    /** Feeds the reader's events for the compared part of the header into a fingerprint (file path and one pass). */
+    static final class Structure {
         final StructureFingerprint fingerprint = new StructureFingerprint();
         boolean counting;
 

@@ -58,8 +58,7 @@ public final class DataSetSplitter {
         }
         Tee tee = new Tee(dataSet, limits.maxHeaderBytes() + READ_AHEAD);
         DataSetReader reader = new DataSetReader(tee, transferSyntaxUid, -1, limits, false);
-        StructureFingerprint structure = new StructureFingerprint();
-        boolean counting = false;
+        DataSetLayout.Structure structure = new DataSetLayout.Structure();
         long headerEnd = -1;
         long bulkStart = -1;
         long bulkEnd = -1;
@@ -68,30 +67,21 @@ public final class DataSetSplitter {
         DataSetReader.Event event;
         try {
             while ((event = reader.next()) != DataSetReader.Event.END) {
-                boolean topLevelElement = event == DataSetReader.Event.ELEMENT && reader.depth() == 0;
-                if (topLevelElement) {
-                    counting = StructureFingerprint.counts(reader.tag());
-                }
-                if (counting && (event == DataSetReader.Event.ELEMENT || event == DataSetReader.Event.ITEM)) {
-                    structure.add(reader.depth(), reader.tag());
-                }
-                if (!topLevelElement) {
+                structure.add(reader, event);
+                if (event != DataSetReader.Event.ELEMENT || reader.depth() != 0) {
                     continue;
                 }
                 int tag = reader.tag();
                 long offset = reader.offset();
                 if (headerEnd < 0 && Integer.compareUnsigned(tag, 0x7FE00000) >= 0) {
                     headerEnd = offset;
-                    bulk = handler.header(tee.captured(), (int) headerEnd, structure.value());
+                    bulk = handler.header(tee.captured(), (int) headerEnd, structure.fingerprint.value());
                     if (Integer.compareUnsigned(tag, 0x7FE0FFFF) > 0) {
                         tee.drop(); // past group 7FE0: no pixel data can follow (tags ascend)
                     }
                 }
                 boolean pixel = PixelDataGroup.isPermitted(tag);
-                if ((tag >>> 16) == 0x7FE0 && (tag & 0xFFFF) != 0 && (tag & 0xFFFF) < 0x0010 && !pixel) {
-                    throw new UnreadableDataSetException(String.format("unknown pixel data element (7FE0,%04X) at byte %d",
-                            tag & 0xFFFF, offset), null);
-                }
+                PixelDataGroup.refuseUnknown(tag, offset);
                 if (pixel && bulkStart < 0) {
                     bulkStart = offset;
                     firstBulkTag = tag;
@@ -111,7 +101,7 @@ public final class DataSetSplitter {
         long length = tee.position();
         if (headerEnd < 0) {
             headerEnd = length;
-            handler.header(tee.captured(), (int) length, structure.value());
+            handler.header(tee.captured(), (int) length, structure.fingerprint.value());
         }
         if (bulkStart < 0) {
             bulkStart = headerEnd;

@@ -9,6 +9,14 @@ public final class PixelDataGroup {
     private PixelDataGroup() {
     }
 
+    /** A top-level (7FE0,0001)–(7FE0,000F) element that is not one of the permitted ones is refused. */
+    static void refuseUnknown(int tag, long offset) throws UnreadableDataSetException {
+        if ((tag >>> 16) == 0x7FE0 && (tag & 0xFFFF) != 0 && (tag & 0xFFFF) < 0x0010 && !isPermitted(tag)) {
+            throw new UnreadableDataSetException(String.format("unknown pixel data element (7FE0,%04X) at byte %d",
+                    tag & 0xFFFF, offset), null);
+        }
+    }
+
     public static boolean isPermitted(int tag) {
         if ((tag >>> 16) != 0x7FE0) {
             return false;

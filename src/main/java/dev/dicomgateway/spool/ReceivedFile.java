@@ -85,18 +85,7 @@ final class ReceivedFile implements dev.dicomgateway.dicom.DataSetSplitter.Bulk 
 
     /** Closes and deletes the file if it is still here (after a successful store the sink has moved it). */
     void discard() {
-        try {
-            if (channel != null) {
-                channel.close();
-                channel = null;
-            }
-        } catch (IOException ignored) {
-            // closing a file we are about to delete; nothing to recover
-        }
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException ignored) {
-            // left for the start-up sweep of the temporary directory
-        }
+        StagedFile.discard(channel, path);
+        channel = null;
     }
 }

@@ -97,10 +97,15 @@ final class StagedFile implements DataSetSplitter.Bulk, AutoCloseable {
     /** Closes and deletes the file unless {@link #complete()} handed it over and it has been moved. */
     @Override
     public void close() {
+        discard(channel, path);
+        channel = null;
+    }
+
+    /** Closes {@code channel} (if open) and deletes {@code path} if it is still there; a temporary file's end. */
+    static void discard(FileChannel channel, Path path) {
         try {
             if (channel != null) {
                 channel.close();
-                channel = null;
             }
         } catch (IOException ignored) {
             // closing a file we are about to delete; nothing to recover

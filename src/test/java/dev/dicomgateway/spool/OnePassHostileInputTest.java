@@ -220,8 +220,8 @@ class OnePassHostileInputTest {
         assertTrue(empty(streamed.layout().temporary()), what + ": one pass left files in tmp/");
         assertTrue(empty(filed.layout().temporary()), what + ": file path left files in tmp/");
         assertEquals(lookupRows(filed), lookupRows(streamed), what + ": lookup table rows (a refused instance records none)");
-        Map<String, byte[]> a = tree(streamed.layout().root());
-        Map<String, byte[]> b = tree(filed.layout().root());
+        Map<String, byte[]> a = OnePassStagingTest.tree(streamed.layout().root());
+        Map<String, byte[]> b = OnePassStagingTest.tree(filed.layout().root());
         assertEquals(b.keySet(), a.keySet(), what);
         for (String name : a.keySet()) {
             assertArrayEquals(b.get(name), a.get(name), what + ": " + name);
@@ -255,21 +255,5 @@ class OnePassHostileInputTest {
         try (Stream<Path> files = Files.list(directory)) {
             return files.findAny().isEmpty();
         }
-    }
-
-    private static Map<String, byte[]> tree(Path spool) throws Exception {
-        Map<String, byte[]> files = new TreeMap<>();
-        for (String area : new String[] {"incoming", "quarantine"}) {
-            Path root = spool.resolve(area);
-            if (!Files.isDirectory(root)) {
-                continue;
-            }
-            try (Stream<Path> walk = Files.walk(root)) {
-                for (Path file : walk.filter(p -> p.toString().endsWith(".dcm")).toList()) {
-                    files.put(spool.relativize(file).toString(), Files.readAllBytes(file));
-                }
-            }
-        }
-        return files;
     }
 }

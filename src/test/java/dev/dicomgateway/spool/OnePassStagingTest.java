@@ -57,7 +57,7 @@ class OnePassStagingTest {
     }
 
     /** The staged instances (incoming/ and quarantine/) by their path relative to the spool. */
-    private static Map<String, byte[]> tree(Path spool) throws Exception {
+    static Map<String, byte[]> tree(Path spool) throws Exception {
         Map<String, byte[]> files = new TreeMap<>();
         for (String area : new String[] {"incoming", "quarantine"}) {
             Path root = spool.resolve(area);
