@@ -9,6 +9,7 @@ import com.pixelmed.dicom.DicomOutputStream;
 import com.pixelmed.dicom.TagFromName;
 import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.dicom.DataSetLayout;
+import dev.dicomgateway.dicom.DicomJson;
 import dev.dicomgateway.dicom.FileMetaInformation;
 import dev.dicomgateway.dicom.InstanceHeader;
 import dev.dicomgateway.dicom.InstanceHeaderReader;
@@ -130,7 +131,7 @@ public final class ProfileDeidentifier implements Deidentifier {
             throw cannotDeidentify(e);
         }
         return new DeidentifiedHeader(keys.original, keys.entity, keys.item, keys.study, keys.series, keys.sop,
-                keys.quarantineReason, !keys.patient.hasPatientId(), () -> record(keys));
+                keys.quarantineReason, !keys.patient.hasPatientId(), () -> record(keys), DicomJson.ofWritten(list));
     }
 
     /** What an instance is staged under, from its original header (PHI: never logged). */

@@ -44,19 +44,18 @@ public final class DicomJson {
     }
 
     /**
-     * The same for a Part 10 file's first bytes in memory ({@code part10} from the preamble on, the data set's
-     * attributes up to its pixel data): what {@link #read(Path)} gives for a file that begins with them.
+     * The same for attributes just written as a Part 10 file's header (the de-identifier's list after it wrote it):
+     * what {@link #read(Path)} of that file gives, without parsing it again; null when a value cannot be rendered.
+     * Consumes the list (meta and group lengths are removed from it).
      */
-    public static Map<String, Object> read(byte[] part10) throws IOException, UnreadableDataSetException {
-        AttributeList list = new AttributeList();
-        try (DicomInputStream dicom = new DicomInputStream(new java.io.ByteArrayInputStream(part10))) {
-            list.read(dicom, TagFromName.PixelData);
-        } catch (DicomException | RuntimeException | StackOverflowError e) {
-            throw new UnreadableDataSetException("data set cannot be parsed: " + e.getClass().getSimpleName(), e);
+    public static Map<String, Object> ofWritten(AttributeList list) {
+        try {
+            list.removeMetaInformationHeaderAttributes();
+            list.removeGroupLengthAttributes();
+            return model(list);
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
-        list.removeMetaInformationHeaderAttributes();
-        list.removeGroupLengthAttributes();
-        return model(list);
     }
 
     static Map<String, Object> model(AttributeList list) throws IOException {

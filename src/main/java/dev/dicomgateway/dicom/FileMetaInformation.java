@@ -55,6 +55,11 @@ public record FileMetaInformation(String sopClassUid, String sopInstanceUid, Str
         out.writeBytes(value);
     }
 
+    /** The (0002,0016) value {@link #encode()} writes for {@code title}, as {@link FileMetaGroup} reads it back. */
+    public static String sourceAeValue(String title) {
+        return title == null ? "" : aeValue(title);
+    }
+
     /**
      * A calling AE title as a valid AE value (PS3.5 6.2): a peer may send any 16 bytes, but the VR allows no control
      * characters and no backslash, and nothing but ASCII; each such character becomes '_'. At most 16 characters.

@@ -146,7 +146,7 @@ public final class InstanceStager implements InstanceSink {
             }
             StoreOutcome outcome = stage(new Ready(staged.complete(), prepared.entity(), prepared.item(),
                     prepared.seriesInstanceUid(), prepared.sopInstanceUid(), prepared.quarantineReason(),
-                    summaryOf(header.captured(), split)));
+                    summaryOf(prepared, request, split)));
             if (prepared.withoutPatientId()) {
                 withoutPatientId.increment();
             }
@@ -159,34 +159,28 @@ public final class InstanceStager implements InstanceSink {
     }
 
     /**
-     * The one-pass summary, from the staged header in memory: what {@link DicomJson#read} of the staged file gives,
-     * since that reads up to (7FE0,0010) and the file's first bytes are this header — unless pixel data elements other
-     * than (7FE0,0010) come first (an extended offset table, float pixel data): then none, and the file is parsed.
+     * The one-pass summary, from the attributes the de-identifier wrote (no second parse): what {@link DicomJson#read}
+     * of the staged file gives, since that reads up to (7FE0,0010) and the file's first bytes are those attributes —
+     * unless pixel data elements other than (7FE0,0010) come first (an extended offset table, float pixel data): then
+     * none, and the file is parsed when sealed.
      */
-    private static InstanceSummary summaryOf(byte[] header, DataSetSplitter.Split split) {
-        if (header == null || split.bulkLength() > 0 && split.firstBulkTag() != 0x7FE00010) {
+    private static InstanceSummary summaryOf(DeidentifiedHeader prepared, StoreRequest request,
+                                             DataSetSplitter.Split split) {
+        if (prepared.metadata() == null || split.bulkLength() > 0 && split.firstBulkTag() != 0x7FE00010) {
             return null;
         }
-        try {
-            return new InstanceSummary(null,
-                    FileMetaGroup.read(new java.io.ByteArrayInputStream(header)).sourceAeTitle(),
-                    DicomJson.read(header));
-        } catch (IOException | UnreadableDataSetException | RuntimeException e) {
-            return null;
-        }
+        return new InstanceSummary(null, FileMetaInformation.sourceAeValue(request.callingAeTitle()), prepared.metadata());
     }
 
     /**
-     * The splitter's step at the pixel data: de-identifies the header and writes it (keeping a copy of what it wrote,
-     * when small, for the summary); a missing PatientID is kept as the refusal (the rest of the data set is still
-     * read, into nothing, and checked). A header above {@link #ONE_PASS_HEADER_BYTES} is not parsed here: held bytes
+     * The splitter's step at the pixel data: de-identifies the header and writes it; a missing PatientID is kept as
+     * the refusal (the rest of the data set is still read, into nothing, and checked). A header above {@link #ONE_PASS_HEADER_BYTES} is not parsed here: held bytes
      * and PixelMed's parse of them would both be in the heap at once, for every association doing it — it goes to a
      * file, with the pixel data behind it, and the file path stages that.
      */
     private final class HeaderStep implements DataSetSplitter.Handler {
         private final StoreRequest request;
         private final StagedFile staged;
-        private java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream(16 << 10);
         DeidentifiedHeader result;
         StoreOutcome refusal;
         ReceivedFile spilled;
@@ -208,7 +202,7 @@ public final class InstanceStager implements InstanceSink {
             }
             try {
                 result = deidentifier.deidentifyHeader(header, length, structure, request.transferSyntaxUid(),
-                        request.callingAeTitle(), copying(staged.header()));
+                        request.callingAeTitle(), staged.header());
             } catch (MissingPatientIdException e) {
                 refusal = StoreOutcome.refused(Status.MISSING_PATIENT_ID, RefusalReason.MISSING_PATIENT_ID, e.getMessage());
                 return DISCARD;
@@ -216,36 +210,10 @@ public final class InstanceStager implements InstanceSink {
             staged.headerWritten();
             return staged;
         }
-
-        /** The staged header as written, for the summary; null when it was too large to keep. */
-        byte[] captured() {
-            return copy == null ? null : copy.toByteArray();
-        }
-
-        private java.io.OutputStream copying(java.io.OutputStream out) {
-            return new java.io.FilterOutputStream(out) {
-                @Override
-                public void write(int b) throws IOException {
-                    write(new byte[] {(byte) b}, 0, 1);
-                }
-
-                @Override
-                public void write(byte[] bytes, int offset, int length) throws IOException {
-                    out.write(bytes, offset, length);
-                    if (copy != null && copy.size() + length > SUMMARY_HEADER_BYTES) {
-                        copy = null; // no summary: sealing and delivery parse this one's file
-                    } else if (copy != null) {
-                        copy.write(bytes, offset, length);
-                    }
-                }
-            };
-        }
     }
 
     /** Headers larger than this take the file path (see {@link HeaderStep}). */
     static final int ONE_PASS_HEADER_BYTES = 8 << 20;
-    /** A staged header is kept in memory for its summary up to this size (a CT header is a few KB). */
-    private static final int SUMMARY_HEADER_BYTES = 1 << 20;
 
     /** A data set whose header was too large for one pass: in a file now, staged by the file path. */
     private StoreOutcome storeSpilled(StoreRequest request, ReceivedFile file) throws IOException {
