@@ -93,7 +93,7 @@ public final class InstanceStager implements InstanceSink {
     public StoreOutcome admit() {
         if (diskSpace.isLow()) {
             return StoreOutcome.refused(Status.OUT_OF_RESOURCES, RefusalReason.DISK_LOW,
-                    "gateway spool disk below its free-space threshold");
+                    "spool file system below spool.minFreeBytes (spool.dir)");
         }
         if (reserve.givenUp()) { // the file system was full: what is free now is delivery's
             return StoreOutcome.refused(Status.OUT_OF_RESOURCES, RefusalReason.DISK_FULL,

@@ -61,7 +61,11 @@ class CrashSafetyTest {
             for (List<Path> batch : batches) {
                 senders.add(CompletableFuture.supplyAsync(() -> send(gateway.dicomPort(), batch)));
             }
-            Thread.sleep(30 + random.nextInt(500));
+            // Kill at a random moment after the first instance of this round reached incoming/, not after a fixed
+            // sleep: on a loaded machine storescu may not have connected within half a second, and a round that
+            // kills before any transfer began tests nothing.
+            awaitStaged(spool, staged(spool) + 1, 60_000);
+            Thread.sleep(random.nextInt(500));
             gateway.kill();
             int thisRound = 0;
             for (CompletableFuture<Dcmtk.StoreReport> sender : senders) {
@@ -86,6 +90,26 @@ class CrashSafetyTest {
                 assertEquals(0, leftovers.count(), "start-up removes the partial transfers the kills left in tmp/");
             }
             assertSpoolConsistent(spool, acknowledged, sourceDigestBySop, "after restart");
+        }
+    }
+
+    /** Waits until incoming/ holds at least {@code count} staged instances, or the time is up. */
+    private static void awaitStaged(Path spool, int count, long millis) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (staged(spool) < count && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    private static int staged(Path spool) throws IOException {
+        Path incoming = spool.resolve("incoming");
+        if (!Files.exists(incoming)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(incoming)) {
+            return (int) files.filter(file -> file.getFileName().toString().endsWith(".dcm")).count();
+        } catch (java.io.UncheckedIOException raced) { // a directory created or removed during the walk
+            return 0;
         }
     }
 
