@@ -4,6 +4,9 @@ import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.deidentify.Deidentifier;
 import dev.dicomgateway.deidentify.PassthroughDeidentifier;
 import dev.dicomgateway.deidentify.ProfileDeidentifier;
+import dev.dicomgateway.deliver.FailedBatches;
+import dev.dicomgateway.http.AdminToken;
+import dev.dicomgateway.http.ConsoleSources;
 import dev.dicomgateway.http.OperationsServer;
 import dev.dicomgateway.http.ReadinessCheck;
 import dev.dicomgateway.receive.DicomListener;
@@ -50,11 +53,13 @@ public final class Gateway implements AutoCloseable {
     private final Spool spool;
     private final InboxWorker inbox;
     private final SpoolLock lock;
+    private final AdminToken adminToken;
 
     private Gateway(GatewayConfig config, PrometheusMeterRegistry registry, JvmGcMetrics gcMetrics,
                     DicomListener listener, OperationsServer operations, DeliveryEngine delivery, Spool spool,
-                    InboxWorker inbox, SpoolLock lock) {
+                    InboxWorker inbox, SpoolLock lock, AdminToken adminToken) {
         this.spool = spool;
+        this.adminToken = adminToken;
         this.config = config;
         this.registry = registry;
         this.gcMetrics = gcMetrics;
@@ -145,9 +150,13 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         OperationsServer operations;
+        AdminToken adminToken;
         try {
+            adminToken = AdminToken.from(config.http().adminTokenFile());
             operations = OperationsServer.start(config.http().bind(), config.http().port(), registry,
-                    readinessChecks(listener, layout, spool.reserve(), delivery));
+                    readinessChecks(listener, layout, spool.reserve(), delivery),
+                    Optional.of(new ConsoleSources(config.gatewayId(), layout, diskSpace, receiveMetrics,
+                            delivery.health(), spool.quarantine(), new FailedBatches(layout), adminToken, clock)));
         } catch (IOException e) {
             listener.close();
             delivery.close();
@@ -168,7 +177,7 @@ public final class Gateway implements AutoCloseable {
                 config.gatewayId(), config.collection(), config.dicom().plainEnabled() ? listener.port() : "off",
                 config.dicom().tls().isPresent() ? listener.tlsPort() : "off", operations.port(), layout.root(),
                 config.deidentify().enabled() ? "profile" : "passthrough");
-        return new Gateway(config, registry, gcMetrics, listener, operations, delivery, spool, inbox, lock);
+        return new Gateway(config, registry, gcMetrics, listener, operations, delivery, spool, inbox, lock, adminToken);
     }
 
     /**
@@ -240,11 +249,16 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Applies what a reload may change (dicom.allowedCallingAeTitles, dicom.allowedPeers) to the associations that
-     * start from now on; log.level is the command line's (it owns the logging back end). Other changes wait for a
+     * start from now on, and reads http.adminTokenFile again (the console's token); log.level is the command line's (it owns the logging back end). Other changes wait for a
      * restart: {@link dev.dicomgateway.config.RestartOnlyChanges} names them.
      */
     public void apply(GatewayConfig reloaded) {
         listener.apply(reloaded.dicom());
+        try {
+            adminToken.reload(reloaded.http().adminTokenFile());
+        } catch (IOException e) {
+            LOG.warn("{}; the console keeps the token it had", e.getMessage());
+        }
     }
 
     /** A second stop signal: the wait for associations in flight ends now, the rest of the stop is unchanged. */

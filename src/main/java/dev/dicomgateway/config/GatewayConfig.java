@@ -90,8 +90,47 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
     public record Log(String level, String format) {
     }
 
-    /** The operations endpoint (health, readiness, metrics). */
-    public record Http(String bind, int port) {
+    /**
+     * The operations endpoint (health, readiness, metrics, the operator console and its /api/); {@code adminTokenFile}
+     * holds the token the console's actions (retry, release, purge) need — none: actions are disabled.
+     */
+    public record Http(String bind, int port, Optional<Path> adminTokenFile) {
+    }
+
+    /** The largest admin token file read (a token is a line of random characters, not a document). */
+    public static final int MAX_ADMIN_TOKEN_BYTES = 4096;
+
+    /**
+     * http.adminTokenFile: empty for none; else a regular, readable, non-empty file of at most
+     * {@value #MAX_ADMIN_TOKEN_BYTES} bytes that other users cannot read (it unlocks the console's actions).
+     */
+    private static Optional<Path> adminTokenFile(ConfigValues values) throws ConfigException {
+        String key = "http.adminTokenFile";
+        if (values.string(key).isEmpty()) {
+            return Optional.empty();
+        }
+        Path file = values.path(key);
+        String fix = "create it with: head -c 32 /dev/urandom | base64 > FILE; chmod 600 FILE";
+        if (!java.nio.file.Files.isRegularFile(file) || !java.nio.file.Files.isReadable(file)) {
+            throw values.invalid(key, file, "a readable file holding the console's admin token (" + fix
+                    + "; or leave " + key + " empty to disable the console's actions)");
+        }
+        try {
+            long size = java.nio.file.Files.size(file);
+            if (size == 0 || size > MAX_ADMIN_TOKEN_BYTES || java.nio.file.Files.readString(file).isBlank()) {
+                throw values.invalid(key, file, "a file holding one token of 1 to " + MAX_ADMIN_TOKEN_BYTES
+                        + " bytes (" + fix + ")");
+            }
+            if (java.nio.file.Files.getFileStore(file).supportsFileAttributeView("posix")
+                    && java.nio.file.Files.getPosixFilePermissions(file).contains(
+                            java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+                throw values.invalid(key, file, "a file other users cannot read (chmod o-r " + file
+                        + "; the token unlocks retry, release and purge)");
+            }
+        } catch (java.io.IOException e) {
+            throw values.invalid(key, file, "a readable UTF-8 file holding the admin token: " + e.getMessage());
+        }
+        return Optional.of(file);
     }
 
     private static final Pattern AE_TITLE = Pattern.compile("[\\x20-\\x5B\\x5D-\\x7E]{1,16}");
@@ -137,7 +176,8 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                 nonNegative(values, "spool.maxBytes"), nonNegative(values, "spool.reserveBytes"),
                 values.duration("spool.keepDelivered", Duration.ZERO),
                 values.duration("spool.keepManifests", Duration.ZERO));
-        Http http = new Http(bindAddress(values, "http.bind", "http.port"), values.integer("http.port", 0, MAX_PORT));
+        Http http = new Http(bindAddress(values, "http.bind", "http.port"), values.integer("http.port", 0, MAX_PORT),
+                adminTokenFile(values));
         Study study = new Study(values.duration("study.stableAfter", Duration.ofMillis(100)),
                 values.duration("study.maxOpen", Duration.ofSeconds(1)));
         Destination destination = new Destination(

@@ -15,7 +15,8 @@ import java.util.Set;
  */
 public final class RestartOnlyChanges {
     /** The keys a reload (SIGHUP) applies to the running gateway. */
-    public static final Set<String> RELOADABLE = Set.of("dicom.allowedCallingAeTitles", "dicom.allowedPeers", "log.level");
+    public static final Set<String> RELOADABLE = Set.of("dicom.allowedCallingAeTitles", "dicom.allowedPeers", "log.level",
+            "http.adminTokenFile");
 
     /** Settings whose key is not their record path (camel case where the key has a section). */
     private static final Map<String, String> KEYS = Map.of(

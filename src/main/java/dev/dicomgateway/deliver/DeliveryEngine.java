@@ -59,6 +59,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private final RetrySchedule retries;
     private final Clock clock;
     private final DeliveryMetrics metrics;
+    private final DestinationHealth health;
     private final Map<String, BatchManifest> pending = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     /** When each pending batch not in flight is tried next: a tick looks only at the ones due. */
@@ -104,6 +105,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.tick = tick;
         this.metrics = new DeliveryMetrics(registry, this::batchesByState, this::batchBytesByState,
                 this::oldestUndeliveredSeconds);
+        this.health = new DestinationHealth(clock);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("deliver-scheduler"));
         this.workers = Executors.newFixedThreadPool(config.deliverWorkers(), daemon("deliver-worker"));
     }
@@ -129,6 +131,11 @@ public final class DeliveryEngine implements AutoCloseable {
      * Why the engine is not working, if it is not: stopped, stopped by an error of the virtual machine, or a tick
      * that has not completed for a minute. /readyz reports it.
      */
+    /** Each destination's last success and last error since the start (the operator console shows them). */
+    public DestinationHealth health() {
+        return health;
+    }
+
     public Optional<String> problem() {
         if (fatalError != null) {
             return Optional.of("delivery stopped: " + fatalError);
@@ -273,8 +280,10 @@ public final class DeliveryEngine implements AutoCloseable {
                 pending.put(batchId, manifest);
                 if (before == BatchState.PACKAGED) {
                     metrics.attempt(destinations.objects().type(), "success");
+                    health.succeeded(destinations.objects().type());
                 } else if (manifest.state == BatchState.METADATA_STORED) {
                     metrics.attempt(destinations.metadata().type(), "success");
+                    health.succeeded(destinations.metadata().type());
                 }
                 if (manifest.state == BatchState.METADATA_QUEUED) {
                     // the rows wait for the metadata store's next load; look again soon (no attempt is counted)
@@ -334,6 +343,7 @@ public final class DeliveryEngine implements AutoCloseable {
         metrics.attempt(destinationOf(manifest), "transient");
         manifest.attempts++;
         manifest.lastError = FatalErrors.shorten(e.getMessage());
+        health.failed(destinationOf(manifest), manifest.lastError);
         if (retries.exhausted(manifest.attempts)) {
             fail(batch, manifest, "gave up after " + manifest.attempts + " attempts (retry.maxAttempts): " + e.getMessage());
             return;
@@ -354,6 +364,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private void fail(Path batch, BatchManifest manifest, String reason) {
         metrics.attempt(destinationOf(manifest), "permanent");
+        health.failed(destinationOf(manifest), reason);
         manifest.failedReason = reason;
         manifest.nextAttemptAt = null;
         try {

@@ -46,6 +46,47 @@ public final class FirstFramePng {
      * burned-in text); an {@link UnrenderableImageException} says why not and what to do.
      */
     public static Rendered render(Path part10File, Path png) throws IOException, UnrenderableImageException {
+        BufferedImage image = firstFrame(part10File);
+        Files.deleteIfExists(png);
+        try (OutputStream out = Files.newOutputStream(Files.createFile(png,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                StandardOpenOption.WRITE)) {
+            if (!ImageIO.write(image, "png", out)) {
+                throw new IOException("no PNG writer in this Java runtime");
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(png);
+            throw e;
+        }
+        return new Rendered(image.getWidth(), image.getHeight(), Files.size(png));
+    }
+
+    /**
+     * The PNG of {@code part10File}'s first frame in memory, scaled down to at most {@code maxSide} pixels a side (the
+     * console's preview: never written to a disk, and small whatever the matrix).
+     */
+    public static byte[] render(Path part10File, int maxSide) throws IOException, UnrenderableImageException {
+        BufferedImage image = firstFrame(part10File);
+        int longest = Math.max(image.getWidth(), image.getHeight());
+        if (longest > maxSide) {
+            int width = Math.max(1, (int) ((long) image.getWidth() * maxSide / longest));
+            int height = Math.max(1, (int) ((long) image.getHeight() * maxSide / longest));
+            BufferedImage scaled = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            java.awt.Graphics2D graphics = scaled.createGraphics();
+            graphics.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
+                    java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            graphics.drawImage(image, 0, 0, width, height, null);
+            graphics.dispose();
+            image = scaled;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        if (!ImageIO.write(image, "png", out)) {
+            throw new IOException("no PNG writer in this Java runtime");
+        }
+        return out.toByteArray();
+    }
+
+    private static BufferedImage firstFrame(Path part10File) throws IOException, UnrenderableImageException {
         System.setProperty("java.awt.headless", "true");
         AttributeList attributes = new AttributeList();
         attributes.setDecompressPixelData(false); // SourceImage decodes the frame it renders; a failure is ours to name
@@ -71,17 +112,6 @@ public final class FirstFramePng {
             throw new UnrenderableImageException("no decoder for transfer syntax " + syntax
                     + (NAMES.containsKey(syntax) ? " (" + NAMES.get(syntax) + ")" : "") + "; decompress a copy or use a DICOM viewer", null);
         }
-        Files.deleteIfExists(png);
-        try (OutputStream out = Files.newOutputStream(Files.createFile(png,
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
-                StandardOpenOption.WRITE)) {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IOException("no PNG writer in this Java runtime");
-            }
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(png);
-            throw e;
-        }
-        return new Rendered(image.getWidth(), image.getHeight(), Files.size(png));
+        return image;
     }
 }

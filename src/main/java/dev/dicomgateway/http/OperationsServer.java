@@ -15,7 +15,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Serves /healthz (the process answers), /readyz (every readiness check passes) and /metrics.
+ * Serves /healthz (the process answers), /readyz (every readiness check passes) and /metrics, and, when it is given
+ * its {@link ConsoleSources}, the operator console: its page at / and its JSON API under /api/ (README: Operator
+ * console).
  *
  * <p>A client that connects and sends half a request, or nothing, must not make the endpoint unavailable (issue 9): the
  * JDK server reads a request on an executor thread and by default waits for it forever. So a request must arrive
@@ -50,6 +52,12 @@ public final class OperationsServer implements AutoCloseable {
 
     public static OperationsServer start(String bind, int port, PrometheusMeterRegistry registry,
                                          List<ReadinessCheck> checks) throws IOException {
+        return start(bind, port, registry, checks, Optional.empty());
+    }
+
+    /** With the operator console (GET /, /api/…) when {@code console} is given. */
+    public static OperationsServer start(String bind, int port, PrometheusMeterRegistry registry,
+                                         List<ReadinessCheck> checks, Optional<ConsoleSources> console) throws IOException {
         SERVER_LIMITS.forEach((key, value) -> {
             if (System.getProperty(key) == null) {
                 System.setProperty(key, value);
@@ -71,8 +79,31 @@ public final class OperationsServer implements AutoCloseable {
         server.createContext("/healthz", exchange -> reply(exchange, 200, "text/plain; charset=utf-8", "ok\n"));
         server.createContext("/readyz", exchange -> readiness(exchange, checks));
         server.createContext("/metrics", exchange -> reply(exchange, 200, PROMETHEUS_CONTENT_TYPE, registry.scrape()));
+        console.ifPresent(sources -> {
+            AdminActions actions = new AdminActions(sources.token(), sources.clock());
+            server.createContext("/", guarded(new ConsoleResources()));
+            server.createContext("/api/status", guarded(new StatusApi(sources)));
+            server.createContext("/api/batches", guarded(new BatchesApi(sources, actions)));
+            server.createContext("/api/quarantine", guarded(new QuarantineApi(sources, actions)));
+            server.createContext("/api/associations", guarded(new AssociationsApi(sources)));
+        });
         server.start();
         return new OperationsServer(server, executor);
+    }
+
+    /** A console handler whose failure (the spool unreadable …) is answered as a 500 naming it, not a dropped connection. */
+    private static com.sun.net.httpserver.HttpHandler guarded(com.sun.net.httpserver.HttpHandler handler) {
+        return exchange -> {
+            try {
+                handler.handle(exchange);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    JsonAnswer.error(exchange, 500, "cannot answer: " + e.getMessage());
+                } catch (IOException | RuntimeException again) {
+                    exchange.close(); // the answer had begun: the connection goes
+                }
+            }
+        };
     }
 
     public int port() {

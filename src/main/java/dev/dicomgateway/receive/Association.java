@@ -367,5 +367,7 @@ final class Association implements Runnable {
         LOG.info("association id={} calling_ae={} called_ae={} peer={} instances={} failed={} bytes={} duration_ms={} outcome={}",
                 id, calling, called, socket.getRemoteSocketAddress(), instancesStored, instancesFailed, bytesReceived,
                 durationMillis, outcome.label());
+        metrics.associationEnded(new AssociationSummary(id, calling, called, socket.getInetAddress().getHostAddress() + ":" + socket.getPort(),
+                instancesStored, instancesFailed, bytesReceived, java.time.Instant.now(), durationMillis, outcome.label()));
     }
 }

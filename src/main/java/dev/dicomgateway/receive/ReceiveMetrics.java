@@ -18,6 +18,8 @@ public final class ReceiveMetrics {
     private final java.util.Map<HandshakeFailure, Counter> handshakeFailures = new java.util.EnumMap<>(HandshakeFailure.class);
     private final Counter bytesReceived;
     private final AtomicInteger activeAssociations = new AtomicInteger();
+    private final MinuteCounts perMinute = new MinuteCounts(java.time.Clock.systemUTC());
+    private final RecentAssociations recentAssociations = new RecentAssociations();
 
     /** The calling_ae label values come from the association's {@link ReceivePolicy} (dicom.allowedCallingAeTitles). */
     public ReceiveMetrics(MeterRegistry registry) {
@@ -74,6 +76,7 @@ public final class ReceiveMetrics {
         Counter.builder("dicom.gateway.instances.received").description("Instances stored and acknowledged with Success")
                 .tag("calling_ae", callingAeLabel)
                 .register(registry).increment();
+        perMinute.instance();
     }
 
     void instanceRejected(RefusalReason reason) {
@@ -87,6 +90,22 @@ public final class ReceiveMetrics {
 
     void bytesReceived(long bytes) {
         bytesReceived.increment(bytes);
+        perMinute.bytes(bytes);
+    }
+
+    /** An association ended (its closing log line was written): kept among the recent ones the console lists. */
+    void associationEnded(AssociationSummary summary) {
+        recentAssociations.add(summary);
+    }
+
+    /** Instances and bytes received per minute over the last hour (for the console). */
+    public MinuteCounts perMinute() {
+        return perMinute;
+    }
+
+    /** The last ended associations (for the console). */
+    public RecentAssociations recentAssociations() {
+        return recentAssociations;
     }
 
     AtomicInteger activeAssociations() {
