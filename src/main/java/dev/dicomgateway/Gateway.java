@@ -2,6 +2,8 @@ package dev.dicomgateway;
 
 import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.deidentify.Deidentifier;
+import dev.dicomgateway.receive.StorageCommitmentService;
+import dev.dicomgateway.spool.CommittedInstances;
 import dev.dicomgateway.deidentify.PassthroughDeidentifier;
 import dev.dicomgateway.deidentify.ProfileDeidentifier;
 import dev.dicomgateway.http.OperationsServer;
@@ -137,7 +139,9 @@ public final class Gateway implements AutoCloseable {
         ReceiveMetrics receiveMetrics = new ReceiveMetrics(registry);
         DicomListener listener;
         try {
-            listener = new DicomListener(config.dicom(), spool.stager(), receiveMetrics);
+            listener = new DicomListener(config.dicom(), spool.stager(), receiveMetrics, new StorageCommitmentService(
+                    config.dicom().aeTitle(), config.dicom().storageCommitment(),
+                    new CommittedInstances(deidentifier, spool.index(), layout, config.collection())));
             listener.start();
         } catch (IOException e) {
             delivery.close();

@@ -259,4 +259,9 @@ public final class ProfileDeidentifier implements Deidentifier {
             }
         }
     }
+
+    @Override
+    public String stagedSopInstanceUid(String originalSopInstanceUid) {
+        return pseudonyms.uid(originalSopInstanceUid);
+    }
 }

@@ -1,0 +1,89 @@
+package dev.dicomgateway.receive;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dicomgateway.Gateway;
+import dev.dicomgateway.testing.GatewayProcess;
+import dev.dicomgateway.testing.InstanceFiles;
+import dev.dicomgateway.testing.OrthancProcess;
+import dev.dicomgateway.testing.RawScu;
+import dev.dicomgateway.testing.TestGateway;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Storage Commitment with a real Orthanc 1.10 as the SCU: it stores instances to the gateway, asks for commitment of
+ * those plus one never sent, and receives the report (Orthanc closes its N-ACTION association at once, so the report
+ * comes on a new association the gateway opens to dicom.storageCommitment.peers).
+ */
+class StorageCommitmentOrthancTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sentInstancesAreCommittedAndTheNeverSentOneFails() throws Exception {
+        assumeTrue(OrthancProcess.installed(), "orthanc is installed by bin/install-prerequisites --test");
+        int orthancPort = GatewayProcess.freePort();
+        try (Gateway gateway = TestGateway.start(dir.resolve("spool"),
+                "DICOM_GATEWAY_DICOM_STORAGECOMMITMENT_PEERS", OrthancProcess.AE_TITLE + "=127.0.0.1:" + orthancPort);
+             OrthancProcess orthanc = OrthancProcess.start(dir.resolve("orthanc"), orthancPort, TestGateway.AE_TITLE,
+                     gateway.dicomPort())) {
+            List<Path> files = InstanceFiles.ct(dir.resolve("files"), "1.2.826.0.1.3680043.10.543.7", 1, 3, 256);
+            List<String> ids = new ArrayList<>();
+            for (Path file : files) {
+                JsonNode uploaded = JSON.readTree(orthanc.post("/instances", Files.readAllBytes(file)).body());
+                ids.add(uploaded.get("ID").asText());
+            }
+            String store = orthanc.post("/modalities/gw/store", JSON.writeValueAsBytes(
+                    java.util.Map.of("Resources", ids, "Synchronous", true))).body();
+            assertTrue(store.contains("\"FailedInstancesCount\" : 0") || !store.contains("Failed"), store);
+
+            JsonNode report = commit(orthanc, files, "1.2.826.0.1.3680043.10.543.7.0.99");
+
+            assertEquals("Failure", report.get("Status").asText(), report.toString()); // one failed: event type 2
+            Set<String> committed = new HashSet<>();
+            report.get("Success").forEach(item -> committed.add(item.get("SOPInstanceUID").asText()));
+            assertEquals(Set.of("1.2.826.0.1.3680043.10.543.7.0.1", "1.2.826.0.1.3680043.10.543.7.0.2",
+                    "1.2.826.0.1.3680043.10.543.7.0.3"), committed, report.toString());
+            assertEquals(1, report.get("Failures").size(), report.toString());
+            JsonNode failure = report.get("Failures").get(0);
+            assertEquals("1.2.826.0.1.3680043.10.543.7.0.99", failure.get("SOPInstanceUID").asText());
+            assertEquals(0x0112, failure.get("FailureReason").asInt(), report.toString());
+        }
+    }
+
+    /** Asks Orthanc to request commitment of {@code files} and {@code neverSent}; polls until the report came. */
+    static JsonNode commit(OrthancProcess orthanc, List<Path> files, String neverSent) throws Exception {
+        List<Object> instances = new ArrayList<>();
+        for (Path file : files) {
+            String sop = file.getFileName().toString().replace(".dcm", "");
+            instances.add(java.util.Map.of("SOPClassUID", RawScu.CT_IMAGE_STORAGE, "SOPInstanceUID", sop));
+        }
+        instances.add(java.util.Map.of("SOPClassUID", RawScu.CT_IMAGE_STORAGE, "SOPInstanceUID", neverSent));
+        String started = orthanc.post("/modalities/gw/storage-commitment", JSON.writeValueAsBytes(
+                java.util.Map.of("DicomInstances", instances))).body();
+        JsonNode job = JSON.readTree(started);
+        assertTrue(job.has("Path"), started);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            JsonNode report = JSON.readTree(orthanc.get(job.get("Path").asText()).body());
+            if (!"Pending".equals(report.get("Status").asText())) {
+                return report;
+            }
+            assertTrue(System.nanoTime() < deadline, "no report within 30 s: " + report);
+            Thread.sleep(200);
+        }
+    }
+}
