@@ -64,6 +64,35 @@ class StorageCommitmentOrthancTest {
         }
     }
 
+    @Test
+    void whenDeliveredTheReportWaitsForDelivery() throws Exception {
+        assumeTrue(OrthancProcess.installed(), "orthanc is installed by bin/install-prerequisites --test");
+        int orthancPort = GatewayProcess.freePort();
+        try (Gateway gateway = TestGateway.start(dir.resolve("spool"),
+                "DICOM_GATEWAY_DICOM_STORAGECOMMITMENT_PEERS", OrthancProcess.AE_TITLE + "=127.0.0.1:" + orthancPort,
+                "DICOM_GATEWAY_DICOM_STORAGECOMMITMENT_WHEN", "delivered",
+                "DICOM_GATEWAY_DICOM_STORAGECOMMITMENT_DELIVERYCHECKINTERVAL", "200ms",
+                "DICOM_GATEWAY_STUDY_STABLEAFTER", "4s"); // delivery starts 4 s after the last instance
+             OrthancProcess orthanc = OrthancProcess.start(dir.resolve("orthanc"), orthancPort, TestGateway.AE_TITLE,
+                     gateway.dicomPort())) {
+            List<Path> files = InstanceFiles.ct(dir.resolve("files"), "1.2.826.0.1.3680043.10.543.8", 1, 2, 256);
+            List<String> ids = new ArrayList<>();
+            for (Path file : files) {
+                ids.add(JSON.readTree(orthanc.post("/instances", Files.readAllBytes(file)).body()).get("ID").asText());
+            }
+            orthanc.post("/modalities/gw/store", JSON.writeValueAsBytes(java.util.Map.of("Resources", ids, "Synchronous", true)));
+            long stored = System.nanoTime();
+
+            JsonNode report = commit(orthanc, files, "1.2.826.0.1.3680043.10.543.8.0.99");
+
+            long waitedMillis = (System.nanoTime() - stored) / 1_000_000;
+            assertTrue(waitedMillis >= 3_500, "report after " + waitedMillis + " ms, before delivery could run");
+            assertEquals(2, report.get("Success").size(), report.toString());
+            assertEquals(1, report.get("Failures").size(), report.toString());
+            assertTrue(Files.list(TestGateway.bucketOf(dir.resolve("spool"))).findAny().isPresent(), "delivered");
+        }
+    }
+
     /** Asks Orthanc to request commitment of {@code files} and {@code neverSent}; polls until the report came. */
     static JsonNode commit(OrthancProcess orthanc, List<Path> files, String neverSent) throws Exception {
         List<Object> instances = new ArrayList<>();
