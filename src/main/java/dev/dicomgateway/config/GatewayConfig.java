@@ -335,7 +335,12 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
     }
 
     private static StorageCommitment storageCommitment(ConfigValues values) throws ConfigException {
-        String when = oneOf(values, "dicom.storageCommitment.when", List.of("spooled", "delivered"));
+        String when = values.nonEmptyString("dicom.storageCommitment.when");
+        if (!List.of("spooled", "delivered").contains(when)) {
+            String near = when.toLowerCase(java.util.Locale.ROOT).startsWith("d") ? "delivered" : "spooled";
+            throw values.invalid("dicom.storageCommitment.when", when, "spooled (committed once durable in the spool) "
+                    + "or delivered (once delivered to the destination) — did you mean " + near + "?");
+        }
         Map<String, Peer> peers = new java.util.LinkedHashMap<>();
         for (String entry : values.list("dicom.storageCommitment.peers")) {
             int equals = entry.indexOf('=');
