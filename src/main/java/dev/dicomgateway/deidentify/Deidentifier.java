@@ -53,4 +53,10 @@ public interface Deidentifier {
      * holds without the spool ever storing an original UID.
      */
     String stagedSopInstanceUid(String originalSopInstanceUid);
+
+    /**
+     * A 256-bit key derived from the pseudonym secret for sealing what must be kept but never stored in the clear (the
+     * original UIDs a pending Storage Commitment report must echo).
+     */
+    byte[] sealingKey();
 }

@@ -47,4 +47,9 @@ public final class PassthroughDeidentifier implements Deidentifier {
     public String stagedSopInstanceUid(String originalSopInstanceUid) {
         return names.passthroughUid(originalSopInstanceUid);
     }
+
+    @Override
+    public byte[] sealingKey() {
+        return names.sealingKey();
+    }
 }

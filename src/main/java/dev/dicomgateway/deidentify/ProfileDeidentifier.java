@@ -264,4 +264,9 @@ public final class ProfileDeidentifier implements Deidentifier {
     public String stagedSopInstanceUid(String originalSopInstanceUid) {
         return pseudonyms.uid(originalSopInstanceUid);
     }
+
+    @Override
+    public byte[] sealingKey() {
+        return pseudonyms.sealingKey();
+    }
 }

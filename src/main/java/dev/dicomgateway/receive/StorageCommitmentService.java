@@ -40,17 +40,42 @@ public final class StorageCommitmentService implements AutoCloseable {
     private final CommitmentReportSender sender;
     private final ScheduledExecutorService reporter;
     private final AtomicInteger pending = new AtomicInteger();
+    private final PendingCommitments store;
 
+    /** Requests kept in memory only (lost at a restart). */
     public StorageCommitmentService(String ourAeTitle, GatewayConfig.StorageCommitment settings,
                                     InstanceCommitment instances) {
+        this(ourAeTitle, settings, instances, PendingCommitments.IN_MEMORY);
+    }
+
+    /** Requests kept durably in {@code store}; those stored before a restart are resumed at once. */
+    public StorageCommitmentService(String ourAeTitle, GatewayConfig.StorageCommitment settings,
+                                    InstanceCommitment instances, PendingCommitments store) {
         this.settings = settings;
         this.instances = instances;
+        this.store = store;
         this.sender = new CommitmentReportSender(ourAeTitle, settings.reportTimeout());
         this.reporter = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "storage-commitment-reporter");
             thread.setDaemon(true);
             return thread;
         });
+        List<PendingCommitments.Pending> stored;
+        try {
+            stored = store.load();
+        } catch (IOException e) {
+            LOG.error("pending storage commitments cannot be listed ({}); they are not reported until the next start",
+                    LogText.escape(e.getMessage()));
+            stored = List.of();
+        }
+        for (PendingCommitments.Pending resumed : stored) {
+            pending.incrementAndGet();
+            Pending job = new Pending(resumed.id(), resumed.requester(), resumed.request(), resumed.createdMillis());
+            reporter.schedule(() -> attempt(job), 0, TimeUnit.MILLISECONDS);
+        }
+        if (!stored.isEmpty()) {
+            LOG.info("storage commitment: {} pending requests resumed", stored.size());
+        }
     }
 
     /**
@@ -91,7 +116,16 @@ public final class StorageCommitmentService implements AutoCloseable {
         }
         LOG.info("storage commitment requested: calling_ae={} instances={} when={}", ae, request.references().size(),
                 settings.when());
-        Pending job = new Pending(callingAeTitle, request, System.nanoTime());
+        Pending job = new Pending(java.util.UUID.randomUUID().toString().replace("-", ""), callingAeTitle, request,
+                System.currentTimeMillis());
+        try {
+            store.save(new PendingCommitments.Pending(job.id, job.requester, job.created, request));
+        } catch (IOException | RuntimeException e) {
+            pending.decrementAndGet();
+            LOG.error("storage commitment request from calling_ae={} not kept: {}", ae, LogText.escape(e.getMessage()));
+            return response.putUs(CommandSet.STATUS, Status.PROCESSING_FAILURE)
+                    .putText(CommandSet.ERROR_COMMENT, "cannot store the request in spool.dir/commitments");
+        }
         reporter.schedule(() -> attempt(job), 0, TimeUnit.MILLISECONDS);
         return response.putUs(CommandSet.STATUS, Status.SUCCESS);
     }
@@ -102,19 +136,32 @@ public final class StorageCommitmentService implements AutoCloseable {
     }
 
     private final class Pending {
+        final String id;
         final String requester;
         final CommitmentDataSet.Request request;
-        final long started;
+        final long created;
         Duration retry = FIRST_RETRY;
 
-        Pending(String requester, CommitmentDataSet.Request request, long started) {
+        Pending(String id, String requester, CommitmentDataSet.Request request, long createdMillis) {
+            this.id = id;
             this.requester = requester;
             this.request = request;
-            this.started = started;
+            this.created = createdMillis;
         }
 
         boolean expired() {
-            return System.nanoTime() - started > settings.giveUpAfter().toNanos();
+            return System.currentTimeMillis() - created > settings.giveUpAfter().toMillis();
+        }
+    }
+
+    /** The request is done with (reported, undeliverable or given up): it leaves the store and the count. */
+    private void finished(Pending job) {
+        pending.decrementAndGet();
+        try {
+            store.delete(job.id);
+        } catch (IOException e) {
+            LOG.warn("pending storage commitment {} could not be deleted ({}); it is reported again at the next start",
+                    job.id, LogText.escape(e.getMessage()));
         }
     }
 
@@ -150,7 +197,7 @@ public final class StorageCommitmentService implements AutoCloseable {
             if (peer == null) {
                 LOG.warn("storage commitment report for calling_ae={} cannot be delivered: the AE title is not in "
                         + "dicom.storageCommitment.peers (add it with its host:port)", ae);
-                pending.decrementAndGet();
+                finished(job);
                 return;
             }
             int eventType = failed.isEmpty() ? 1 : 2;
@@ -161,12 +208,12 @@ public final class StorageCommitmentService implements AutoCloseable {
             }
             LOG.info("storage commitment report sent: calling_ae={} committed={} failed={}", ae, committed.size(),
                     failed.size());
-            pending.decrementAndGet();
+            finished(job);
         } catch (IOException | RuntimeException e) {
             if (job.expired()) {
                 LOG.error("storage commitment report for calling_ae={} given up after {} "
                         + "(dicom.storageCommitment.giveUpAfter): {}", ae, settings.giveUpAfter(), LogText.escape(e.getMessage()));
-                pending.decrementAndGet();
+                finished(job);
                 return;
             }
             Duration delay = job.retry;

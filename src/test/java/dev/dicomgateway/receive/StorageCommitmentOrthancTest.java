@@ -93,8 +93,61 @@ class StorageCommitmentOrthancTest {
         }
     }
 
+    @Test
+    void aPendingRequestSurvivesARestart() throws Exception {
+        assumeTrue(OrthancProcess.installed(), "orthanc is installed by bin/install-prerequisites --test");
+        int orthancPort = GatewayProcess.freePort();
+        Path spool = dir.resolve("spool");
+        String[] settings = {"DICOM_GATEWAY_DICOM_STORAGECOMMITMENT_PEERS", OrthancProcess.AE_TITLE + "=127.0.0.1:" + orthancPort,
+                "DICOM_GATEWAY_DICOM_STORAGECOMMITMENT_WHEN", "delivered",
+                "DICOM_GATEWAY_DICOM_STORAGECOMMITMENT_DELIVERYCHECKINTERVAL", "200ms",
+                "DICOM_GATEWAY_STUDY_STABLEAFTER", "3s"};
+        List<Path> files = InstanceFiles.ct(dir.resolve("files"), "1.2.826.0.1.3680043.10.543.9", 1, 2, 256);
+        Gateway first = TestGateway.start(spool, settings);
+        try (OrthancProcess orthanc = OrthancProcess.start(dir.resolve("orthanc"), orthancPort, TestGateway.AE_TITLE,
+                first.dicomPort())) {
+            List<String> ids = new ArrayList<>();
+            for (Path file : files) {
+                ids.add(JSON.readTree(orthanc.post("/instances", Files.readAllBytes(file)).body()).get("ID").asText());
+            }
+            String job;
+            try {
+                orthanc.post("/modalities/gw/store", JSON.writeValueAsBytes(java.util.Map.of("Resources", ids, "Synchronous", true)));
+                job = requestCommitment(orthanc, files, "1.2.826.0.1.3680043.10.543.9.0.99");
+                Path commitments = spool.resolve("commitments");
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (!Files.isDirectory(commitments) || Files.list(commitments).findAny().isEmpty()) {
+                    assertTrue(System.nanoTime() < deadline, "no pending commitment file");
+                    Thread.sleep(50);
+                }
+                for (Path file : Files.list(commitments).toList()) { // no original UID in the clear
+                    String text = Files.readString(file);
+                    assertTrue(!text.contains("1.2.826.0.1.3680043.10.543.9"), text);
+                }
+            } finally {
+                first.close(); // before delivery: the request is pending
+            }
+            assertEquals("Pending", JSON.readTree(orthanc.get(job).body()).get("Status").asText());
+            try (Gateway second = TestGateway.start(spool, settings)) {
+                JsonNode report = awaitReport(orthanc, job);
+                assertEquals(2, report.get("Success").size(), report.toString());
+                assertEquals(1, report.get("Failures").size(), report.toString());
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (Files.list(spool.resolve("commitments")).findAny().isPresent()) { // deleted once accepted
+                    assertTrue(System.nanoTime() < deadline, "pending file left after the report");
+                    Thread.sleep(50);
+                }
+            }
+        }
+    }
+
     /** Asks Orthanc to request commitment of {@code files} and {@code neverSent}; polls until the report came. */
     static JsonNode commit(OrthancProcess orthanc, List<Path> files, String neverSent) throws Exception {
+        return awaitReport(orthanc, requestCommitment(orthanc, files, neverSent));
+    }
+
+    /** Starts the request; returns the path of its report. */
+    static String requestCommitment(OrthancProcess orthanc, List<Path> files, String neverSent) throws Exception {
         List<Object> instances = new ArrayList<>();
         for (Path file : files) {
             String sop = file.getFileName().toString().replace(".dcm", "");
@@ -105,9 +158,13 @@ class StorageCommitmentOrthancTest {
                 java.util.Map.of("DicomInstances", instances))).body();
         JsonNode job = JSON.readTree(started);
         assertTrue(job.has("Path"), started);
+        return job.get("Path").asText();
+    }
+
+    static JsonNode awaitReport(OrthancProcess orthanc, String path) throws Exception {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (true) {
-            JsonNode report = JSON.readTree(orthanc.get(job.get("Path").asText()).body());
+            JsonNode report = JSON.readTree(orthanc.get(path).body());
             if (!"Pending".equals(report.get("Status").asText())) {
                 return report;
             }
