@@ -2,6 +2,9 @@ package dev.dicomgateway;
 
 import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.deidentify.Deidentifier;
+import dev.dicomgateway.receive.StorageCommitmentService;
+import dev.dicomgateway.spool.CommitmentFiles;
+import dev.dicomgateway.spool.CommittedInstances;
 import dev.dicomgateway.deidentify.PassthroughDeidentifier;
 import dev.dicomgateway.deidentify.ProfileDeidentifier;
 import dev.dicomgateway.deliver.FailedBatches;
@@ -142,7 +145,10 @@ public final class Gateway implements AutoCloseable {
         ReceiveMetrics receiveMetrics = new ReceiveMetrics(registry);
         DicomListener listener;
         try {
-            listener = new DicomListener(config.dicom(), spool.stager(), receiveMetrics);
+            listener = new DicomListener(config.dicom(), spool.stager(), receiveMetrics, new StorageCommitmentService(
+                    config.dicom().aeTitle(), config.dicom().storageCommitment(),
+                    new CommittedInstances(deidentifier, spool.index(), layout, config.collection()),
+                    new CommitmentFiles(layout.commitments(), deidentifier.sealingKey())));
             listener.start();
         } catch (IOException e) {
             delivery.close();

@@ -86,6 +86,15 @@ public final class ConfigSources {
             Map.Entry<String, JsonNode> field = fields.next();
             String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
             JsonNode value = field.getValue();
+            if (MAP_KEYS.contains(key) && value.isObject()) { // AE title → address: kept as "AE=address" list items
+                if (known != null && !known.contains(key)) {
+                    throw new ConfigException("unknown configuration key " + key + " (" + origin + ")");
+                }
+                List<String> entries = new ArrayList<>();
+                value.fields().forEachRemaining(entry -> entries.add(entry.getKey() + "=" + entry.getValue().asText()));
+                values.put(key, new ConfigValues.Entry(List.copyOf(entries), origin, relativeTo));
+                continue;
+            }
             if (value.isObject()) {
                 if (known != null && known.contains(key)) {
                     throw new ConfigException(key + " (" + origin + ") is a value, not a section: write '" + key + ": <value>'");
@@ -100,6 +109,12 @@ public final class ConfigSources {
             values.put(key, new ConfigValues.Entry(toValue(value), origin, relativeTo));
         }
     }
+
+    /**
+     * Keys whose value is a map (dicom.storageCommitment.peers: AE title → host:port); its variable takes
+     * "AE=host:port" entries separated by commas.
+     */
+    private static final java.util.Set<String> MAP_KEYS = java.util.Set.of("dicom.storageCommitment.peers");
 
     private static Object toValue(JsonNode value) {
         if (value.isArray()) {

@@ -51,7 +51,28 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                         Duration idleTimeout,
                         Duration associationRequestTimeout, int maxPduLength, int maxSequenceDepth,
                         long maxHeaderBytes, int maxValuesPerElement, Duration shutdownTimeout,
-                        boolean plainEnabled, Optional<Tls> tls) {
+                        boolean plainEnabled, Optional<Tls> tls, StorageCommitment storageCommitment) {
+    }
+
+    /**
+     * dicom.storageCommitment.*: when an instance counts as committed, where each requester (by AE title) receives its
+     * report, and the bounds of the service.
+     */
+    public record StorageCommitment(CommitWhen when, Map<String, Peer> peers, int maxPending, int maxInstancesPerRequest,
+                                    Duration reportTimeout, Duration giveUpAfter, Duration deliveryCheckInterval) {
+    }
+
+    /** dicom.storageCommitment.when: committed once durable in the spool, or once delivered to the destinations. */
+    public enum CommitWhen {
+        SPOOLED, DELIVERED;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** A requester's address for reports (a value of dicom.storageCommitment.peers). */
+    public record Peer(String host, int port) {
     }
 
     /**
@@ -163,7 +184,8 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                 values.integer("dicom.maxValuesPerElement", 16, 10_000_000),
                 values.duration("dicom.shutdownTimeout", Duration.ZERO),
                 values.bool("dicom.plain.enabled"),
-                TlsSettings.from(values));
+                TlsSettings.from(values),
+                storageCommitment(values));
         if (dicom.plainEnabled() && dicom.port() != 0 && dicom.tls().map(Tls::port).orElse(0) == dicom.port()) {
             throw values.invalid("dicom.tls.port", dicom.port(), "a port other than dicom.port (" + dicom.port()
                     + "): the plain and the TLS listener need one each (2762 is the registered DICOM TLS port)");
@@ -350,6 +372,43 @@ public record GatewayConfig(String gatewayId, String collection, Dicom dicom, Sp
                     + "not '.' or '..'");
         }
         return name;
+    }
+
+    private static StorageCommitment storageCommitment(ConfigValues values) throws ConfigException {
+        String when = values.nonEmptyString("dicom.storageCommitment.when");
+        if (!List.of("spooled", "delivered").contains(when)) {
+            String near = when.toLowerCase(java.util.Locale.ROOT).startsWith("d") ? "delivered" : "spooled";
+            throw values.invalid("dicom.storageCommitment.when", when, "spooled (committed once durable in the spool) "
+                    + "or delivered (once delivered to the destination) — did you mean " + near + "?");
+        }
+        Map<String, Peer> peers = new java.util.LinkedHashMap<>();
+        for (String entry : values.list("dicom.storageCommitment.peers")) {
+            int equals = entry.indexOf('=');
+            String ae = equals < 0 ? "" : entry.substring(0, equals).trim();
+            String address = equals < 0 ? entry : entry.substring(equals + 1).trim();
+            if (ae.isEmpty() || ae.length() > 16 || !ae.chars().allMatch(c -> c >= 0x20 && c < 0x7F && c != '\\')) {
+                throw values.invalid("dicom.storageCommitment.peers", entry, "AE title: host:port entries with an AE "
+                        + "title of 1 to 16 printable characters (e.g. MODALITY1: 10.0.0.5:104)");
+            }
+            int colon = address.lastIndexOf(':');
+            int port = -1;
+            try {
+                port = colon < 1 ? -1 : Integer.parseInt(address.substring(colon + 1));
+            } catch (NumberFormatException ignored) {
+                // refused below
+            }
+            if (port < 1 || port > MAX_PORT) {
+                throw values.invalid("dicom.storageCommitment.peers", entry, "a host:port address for " + ae
+                        + " with a port from 1 to " + MAX_PORT + " (e.g. 10.0.0.5:104)");
+            }
+            peers.put(ae, new Peer(address.substring(0, colon), port));
+        }
+        return new StorageCommitment(CommitWhen.valueOf(when.toUpperCase(java.util.Locale.ROOT)), Map.copyOf(peers),
+                values.integer("dicom.storageCommitment.maxPending", 1, 100_000),
+                values.integer("dicom.storageCommitment.maxInstancesPerRequest", 1, 100_000),
+                values.duration("dicom.storageCommitment.reportTimeout", Duration.ofMillis(100)),
+                values.duration("dicom.storageCommitment.giveUpAfter", Duration.ofSeconds(1)),
+                values.duration("dicom.storageCommitment.deliveryCheckInterval", Duration.ofMillis(100)));
     }
 
     private static String oneOf(ConfigValues values, String key, List<String> allowed) throws ConfigException {

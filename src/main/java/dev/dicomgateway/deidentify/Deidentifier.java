@@ -46,4 +46,17 @@ public interface Deidentifier {
             throws IOException, UnreadableDataSetException, MissingPatientIdException {
         throw new UnsupportedOperationException("this de-identifier needs the whole file");
     }
+
+    /**
+     * The SOP Instance UID an instance is staged under, derived from its original one the same keyed way the
+     * de-identification derives it: how a Storage Commitment request, which names original UIDs, finds what the spool
+     * holds without the spool ever storing an original UID.
+     */
+    String stagedSopInstanceUid(String originalSopInstanceUid);
+
+    /**
+     * A 256-bit key derived from the pseudonym secret for sealing what must be kept but never stored in the clear (the
+     * original UIDs a pending Storage Commitment report must echo).
+     */
+    byte[] sealingKey();
 }

@@ -42,4 +42,14 @@ public final class PassthroughDeidentifier implements Deidentifier {
                 names.passthroughUid(header.seriesInstanceUid()), names.passthroughUid(header.sopInstanceUid()),
                 quarantine.reason(header), false);
     }
+
+    @Override
+    public String stagedSopInstanceUid(String originalSopInstanceUid) {
+        return names.passthroughUid(originalSopInstanceUid);
+    }
+
+    @Override
+    public byte[] sealingKey() {
+        return names.sealingKey();
+    }
 }

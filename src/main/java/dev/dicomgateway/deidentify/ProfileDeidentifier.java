@@ -259,4 +259,14 @@ public final class ProfileDeidentifier implements Deidentifier {
             }
         }
     }
+
+    @Override
+    public String stagedSopInstanceUid(String originalSopInstanceUid) {
+        return pseudonyms.uid(originalSopInstanceUid);
+    }
+
+    @Override
+    public byte[] sealingKey() {
+        return pseudonyms.sealingKey();
+    }
 }

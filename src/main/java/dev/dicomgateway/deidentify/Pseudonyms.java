@@ -80,6 +80,11 @@ final class Pseudonyms {
         return (int) (value % dateShiftMaxDays) + 1;
     }
 
+    /** A key for sealing data at rest, in its own HMAC domain (never a pseudonym). */
+    byte[] sealingKey() {
+        return hmac("sealing-key");
+    }
+
     private byte[] hmac(String domain, String... parts) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -8,6 +8,9 @@ public final class Uids {
 
     /** Verification SOP Class. */
     public static final String VERIFICATION = "1.2.840.10008.1.1";
+    /** The Storage Commitment Push Model SOP Class and its well-known SOP Instance (PS3.4 J.3). */
+    public static final String STORAGE_COMMITMENT_PUSH_MODEL = "1.2.840.10008.1.20.1";
+    public static final String STORAGE_COMMITMENT_PUSH_MODEL_INSTANCE = "1.2.840.10008.1.20.1.1";
 
     private Uids() {
     }

@@ -1,6 +1,7 @@
 package dev.dicomgateway.receive;
 
 import dev.dicomgateway.config.GatewayConfig;
+import dev.dicomgateway.dicom.Uids;
 import dev.dicomgateway.receive.dimse.CommandField;
 import dev.dicomgateway.receive.dimse.CommandSet;
 import dev.dicomgateway.receive.dimse.MalformedCommandException;
@@ -49,6 +50,7 @@ final class Association implements Runnable {
     private final PresentationContextPolicy policy;
     private final InstanceSink sink;
     private final ReceiveMetrics metrics;
+    private final StorageCommitmentService commitments;
 
     private ReadDeadline deadline;
     private PduReader pdus;
@@ -60,13 +62,18 @@ final class Association implements Runnable {
     private int commandContext = -1;
     /** The C-STORE whose command has arrived and whose data set has not been answered yet. */
     private StoreTransfer transfer;
+    /** The N-ACTION-RQ whose Action Information is arriving (bounded by {@link #MAX_ACTION_INFORMATION}), if any. */
+    private CommandSet action;
+    private final ByteArrayOutputStream actionBytes = new ByteArrayOutputStream();
+    private static final int MAX_ACTION_INFORMATION = 8 << 20;
     private long instancesStored;
     private long instancesFailed;
     private long bytesReceived;
     private long bytesSinceProgress;
 
     Association(long id, Socket socket, GatewayConfig.Dicom settings, ReceivePolicy receivePolicy,
-                AssociationLimit limit, PresentationContextPolicy policy, InstanceSink sink, ReceiveMetrics metrics) {
+                AssociationLimit limit, PresentationContextPolicy policy, InstanceSink sink, ReceiveMetrics metrics,
+                StorageCommitmentService commitments) {
         this.id = id;
         this.socket = socket;
         this.settings = settings;
@@ -75,6 +82,7 @@ final class Association implements Runnable {
         this.policy = policy;
         this.sink = sink;
         this.metrics = metrics;
+        this.commitments = commitments;
     }
 
     @Override
@@ -193,6 +201,8 @@ final class Association implements Runnable {
         }
         if (pdvs.command()) {
             onCommandFragment(contextId, pdvs.fragmentOffset(), pdvs.fragmentLength(), pdvs.last());
+        } else if (action != null) {
+            onActionInformation(contextId);
         } else {
             onDataSet(contextId);
         }
@@ -200,7 +210,7 @@ final class Association implements Runnable {
 
     private void onCommandFragment(int contextId, int offset, int length, boolean last)
             throws IOException, PduFormatException, MalformedCommandException {
-        if (transfer != null) {
+        if (transfer != null || action != null) {
             throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER,
                     "command fragment while a data set was still arriving");
         }
@@ -248,6 +258,17 @@ final class Association implements Runnable {
             }
             case CommandField.C_CANCEL_RQ -> {
                 // C-STORE cannot be cancelled once its data set is flowing; nothing to do
+            }
+            case CommandField.N_ACTION_RQ -> {
+                if (!Uids.STORAGE_COMMITMENT_PUSH_MODEL.equals(accepted.get(contextId).abstractSyntax())) {
+                    throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER,
+                            "N-ACTION-RQ on a presentation context other than Storage Commitment Push Model");
+                }
+                if (hasDataSet) {
+                    action = command; // the Action Information follows
+                } else {
+                    respond(contextId, commitments.action(command, null, null, request.callingAeTitle()));
+                }
             }
             default -> throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER,
                     String.format("unsupported DIMSE command 0x%04X (this gateway is a storage SCP)", field));
@@ -299,6 +320,25 @@ final class Association implements Runnable {
         }
         respond(contextId, response);
         progressed(); // the time we spent staging is not the peer's idleness
+    }
+
+    /** A fragment of an N-ACTION's Action Information; the last one gets the request answered. */
+    private void onActionInformation(int contextId) throws IOException, PduFormatException {
+        if (actionBytes.size() + pdvs.fragmentLength() > MAX_ACTION_INFORMATION) {
+            throw new PduFormatException(PduFormatException.INVALID_PDU_PARAMETER_VALUE,
+                    "N-ACTION Action Information larger than 8 MiB");
+        }
+        actionBytes.write(pdvs.buffer(), pdvs.fragmentOffset(), pdvs.fragmentLength());
+        if (!pdvs.last()) {
+            return;
+        }
+        CommandSet command = action;
+        action = null;
+        byte[] information = actionBytes.toByteArray();
+        actionBytes.reset();
+        respond(contextId, commitments.action(command, information, accepted.get(contextId).transferSyntax(),
+                request.callingAeTitle()));
+        progressed();
     }
 
     /** Rethrows what ended the data set, unless it is a PDU the message loop acts on. */

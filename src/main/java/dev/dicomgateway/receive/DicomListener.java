@@ -46,6 +46,7 @@ public final class DicomListener implements AutoCloseable {
     private final GatewayConfig.Dicom settings;
     private final InstanceSink sink;
     private final ReceiveMetrics metrics;
+    private final StorageCommitmentService commitments;
     private final AtomicReference<ReceivePolicy> receivePolicy;
     private final AssociationLimit limit;
     private final PresentationContextPolicy policy = new PresentationContextPolicy();
@@ -62,6 +63,14 @@ public final class DicomListener implements AutoCloseable {
 
     /** Reads the TLS key material now (when dicom.tls.enabled), so a file gone since the configuration was loaded fails here. */
     public DicomListener(GatewayConfig.Dicom settings, InstanceSink sink, ReceiveMetrics metrics) throws IOException {
+        this(settings, sink, metrics, new StorageCommitmentService(settings.aeTitle(), settings.storageCommitment(),
+                (sopClass, sopInstance) -> InstanceCommitment.State.NOT_RECEIVED));
+    }
+
+    /** As above, with Storage Commitment requests answered by {@code commitments} (closed with the listener). */
+    public DicomListener(GatewayConfig.Dicom settings, InstanceSink sink, ReceiveMetrics metrics,
+                         StorageCommitmentService commitments) throws IOException {
+        this.commitments = commitments;
         this.settings = settings;
         this.sink = sink;
         this.metrics = metrics;
@@ -203,7 +212,8 @@ public final class DicomListener implements AutoCloseable {
                 try {
                     Optional<? extends Socket> ready = secure ? tls.get().perform(socket) : Optional.of(socket);
                     ready.ifPresent(connection ->
-                            new Association(id, connection, settings, admitting, limit, policy, sink, metrics).run());
+                            new Association(id, connection, settings, admitting, limit, policy, sink, metrics,
+                                    commitments).run());
                 } finally {
                     connections.remove(socket);
                     peers.closed(peer);
@@ -293,6 +303,7 @@ public final class DicomListener implements AutoCloseable {
     @Override
     public void close() {
         stopAccepting();
+        commitments.close(); // pending reports are not durable yet: a request waiting at shutdown gets no report
         Duration timeout = settings.shutdownTimeout();
         String bound = timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + "s" : timeout.toMillis() + "ms";
         LOG.info("stopping: {} associations in flight, waiting up to {} (dicom.shutdownTimeout)", inFlight(), bound);

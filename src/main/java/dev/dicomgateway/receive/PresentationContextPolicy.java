@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Which presentation contexts the gateway accepts: Verification and every Storage SOP Class (standard and private),
+ * Which presentation contexts the gateway accepts: Verification, Storage Commitment Push Model (implicit or explicit VR
+ * little endian only, the syntaxes its data sets are parsed in) and every Storage SOP Class (standard and private),
  * with the first transfer syntax the sender proposes that the gateway stores as received — uncompressed, deflate,
  * JPEG, JPEG-LS, JPEG 2000, HTJ2K, RLE, MPEG and HEVC. Honouring the sender's order means it never has to transcode.
  * A context whose ID is not odd (1..255) or repeats an earlier ID of the request is rejected, so an ID always names
@@ -45,8 +46,11 @@ final class PresentationContextPolicy {
             return new PresentationContextAnswer(proposal.id(), PresentationContextAnswer.ABSTRACT_SYNTAX_NOT_SUPPORTED,
                     null, abstractSyntax);
         }
+        boolean commitment = abstractSyntax.equals(Uids.STORAGE_COMMITMENT_PUSH_MODEL);
         for (String transferSyntax : proposal.transferSyntaxes()) {
-            if (TransferSyntax.isStorable(transferSyntax)) {
+            if (commitment ? transferSyntax.equals(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN)
+                    || transferSyntax.equals(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN)
+                    : TransferSyntax.isStorable(transferSyntax)) {
                 return new PresentationContextAnswer(proposal.id(), PresentationContextAnswer.ACCEPTANCE,
                         transferSyntax, abstractSyntax);
             }
@@ -60,7 +64,7 @@ final class PresentationContextPolicy {
         if (!Uids.isValid(uid)) {
             return false;
         }
-        if (uid.equals(Uids.VERIFICATION) || !uid.startsWith(STANDARD_ROOT)) {
+        if (uid.equals(Uids.VERIFICATION) || uid.equals(Uids.STORAGE_COMMITMENT_PUSH_MODEL) || !uid.startsWith(STANDARD_ROOT)) {
             return true;
         }
         return STORAGE_ROOTS.stream().anyMatch(uid::startsWith);

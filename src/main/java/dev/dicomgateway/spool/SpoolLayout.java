@@ -81,6 +81,11 @@ public final class SpoolLayout {
     }
 
     /** The index of sealed and delivered instances (SQLite; see {@link DeliveredInstanceIndex}). */
+    /** Pending Storage Commitment requests ({@link CommitmentFiles}). */
+    public Path commitments() {
+        return root.resolve("commitments");
+    }
+
     public Path instanceIndex() {
         return root.resolve("state").resolve("instances.sqlite");
     }

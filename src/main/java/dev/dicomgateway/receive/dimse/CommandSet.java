@@ -9,6 +9,7 @@ import java.util.TreeMap;
 /** A DIMSE command set: group 0000 elements in implicit VR little endian, parsed from or encoded to bytes. */
 public final class CommandSet {
     public static final int AFFECTED_SOP_CLASS_UID = 0x00000002;
+    public static final int REQUESTED_SOP_CLASS_UID = 0x00000003;
     public static final int COMMAND_FIELD = 0x00000100;
     public static final int MESSAGE_ID = 0x00000110;
     public static final int MESSAGE_ID_BEING_RESPONDED_TO = 0x00000120;
@@ -16,6 +17,9 @@ public final class CommandSet {
     public static final int STATUS = 0x00000900;
     public static final int ERROR_COMMENT = 0x00000902;
     public static final int AFFECTED_SOP_INSTANCE_UID = 0x00001000;
+    public static final int REQUESTED_SOP_INSTANCE_UID = 0x00001001;
+    public static final int EVENT_TYPE_ID = 0x00001002;
+    public static final int ACTION_TYPE_ID = 0x00001008;
     private static final int GROUP_LENGTH = 0x00000000;
     private static final int ERROR_COMMENT_MAX = 64;
 

@@ -1,7 +1,7 @@
 package dev.dicomgateway.receive.dimse;
 
 /** A DIMSE command set that cannot be parsed. */
-public final class MalformedCommandException extends Exception {
+public class MalformedCommandException extends Exception {
     public MalformedCommandException(String message) {
         super(message);
     }

@@ -28,6 +28,15 @@ public final class Status {
     /** Failure: Processing failure — the instance could not be staged (an I/O error other than a full disk, or a bug). */
     public static final int PROCESSING_FAILURE = 0x0110;
 
+    /** N-ACTION failure: No such action — an Action Type ID other than 1 (Request Storage Commitment). */
+    public static final int NO_SUCH_ACTION = 0x0123;
+    /** N-ACTION failure: No such SOP Instance — the Requested SOP Instance is not the Storage Commitment one. */
+    public static final int NO_SUCH_SOP_INSTANCE = 0x0112;
+    /** N-ACTION failure: Invalid argument value — the Action Information cannot be parsed or lacks a required UID. */
+    public static final int INVALID_ARGUMENT_VALUE = 0x0115;
+    /** N-ACTION failure: Resource limitation — too many instances or pending requests (the limit is named). */
+    public static final int RESOURCE_LIMITATION = 0x0213;
+
     private Status() {
     }
 

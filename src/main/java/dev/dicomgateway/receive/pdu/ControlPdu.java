@@ -11,6 +11,10 @@ public final class ControlPdu {
     private ControlPdu() {
     }
 
+    public static byte[] releaseRequest() {
+        return fixed(PduType.RELEASE_RQ, 0, 0, 0, 0);
+    }
+
     public static byte[] releaseResponse() {
         return fixed(PduType.RELEASE_RP, 0, 0, 0, 0);
     }

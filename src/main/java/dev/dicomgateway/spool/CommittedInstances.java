@@ -1,0 +1,59 @@
+package dev.dicomgateway.spool;
+
+import dev.dicomgateway.deidentify.Deidentifier;
+import dev.dicomgateway.dicom.Uids;
+import dev.dicomgateway.receive.InstanceCommitment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Answers Storage Commitment for the spool: the requester's SOP Instance UID is turned into the staged one by the
+ * de-identifier's keyed derivation (never stored), then looked up in the delivered-instance index (sealed or
+ * delivered) and, failing that, among the staged files of open studies (incoming/collection/entity/study/series/
+ * &lt;sop&gt;.dcm, a walk of the open studies only). Every file it names is fsynced before it is found here: staged
+ * files are renamed into place only once durable, so "found" means durable.
+ */
+public final class CommittedInstances implements InstanceCommitment {
+    private static final int STAGED_DEPTH = 4; // entity/study/series/<sop>.dcm below incoming/<collection>
+
+    private final Deidentifier deidentifier;
+    private final DeliveredInstanceIndex index;
+    private final Path incomingCollection;
+    private final String collection;
+
+    public CommittedInstances(Deidentifier deidentifier, DeliveredInstanceIndex index, SpoolLayout layout,
+                              String collection) {
+        this.deidentifier = deidentifier;
+        this.index = index;
+        this.incomingCollection = layout.incoming().resolve(PathSegment.encode(collection));
+        this.collection = collection;
+    }
+
+    @Override
+    public State state(String sopClassUid, String originalSopInstanceUid) throws IOException {
+        if (!Uids.isValid(originalSopInstanceUid)) {
+            return State.NOT_RECEIVED;
+        }
+        String staged = deidentifier.stagedSopInstanceUid(originalSopInstanceUid);
+        Optional<DeliveredInstanceIndex.Entry> known = index.find(collection, staged);
+        if (known.isPresent()) {
+            return known.get().stage() == DeliveredInstanceIndex.Stage.DELIVERED ? State.DELIVERED : State.DURABLE;
+        }
+        return stagedInOpenStudy(staged + ".dcm") ? State.DURABLE : State.NOT_RECEIVED;
+    }
+
+    private boolean stagedInOpenStudy(String fileName) throws IOException {
+        try (Stream<Path> files = Files.find(incomingCollection, STAGED_DEPTH,
+                (path, attributes) -> attributes.isRegularFile() && path.getFileName().toString().equals(fileName))) {
+            return files.findAny().isPresent();
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}
