@@ -16,6 +16,11 @@ import java.util.stream.Stream;
  * delivered) and, failing that, among the staged files of open studies (incoming/collection/entity/study/series/
  * &lt;sop&gt;.dcm, a walk of the open studies only). Every file it names is fsynced before it is found here: staged
  * files are renamed into place only once durable, so "found" means durable.
+ *
+ * <p>Sealing moves a study's files from incoming/ into its batch directory first and records them in the index
+ * afterwards (then writes the manifest), so an instance in transit is in neither place for a moment. A miss is
+ * therefore confirmed in that order's reverse: incoming/, then the batches whose manifest is not written yet, then the
+ * index again; an instance that was received is found by one of them however the seal interleaves.
  */
 public final class CommittedInstances implements InstanceCommitment {
     private static final int STAGED_DEPTH = 4; // entity/study/series/<sop>.dcm below incoming/<collection>
@@ -23,6 +28,7 @@ public final class CommittedInstances implements InstanceCommitment {
     private final Deidentifier deidentifier;
     private final DeliveredInstanceIndex index;
     private final Path incomingCollection;
+    private final Path batches;
     private final String collection;
 
     public CommittedInstances(Deidentifier deidentifier, DeliveredInstanceIndex index, SpoolLayout layout,
@@ -30,6 +36,7 @@ public final class CommittedInstances implements InstanceCommitment {
         this.deidentifier = deidentifier;
         this.index = index;
         this.incomingCollection = layout.incoming().resolve(PathSegment.encode(collection));
+        this.batches = layout.batches();
         this.collection = collection;
     }
 
@@ -43,11 +50,36 @@ public final class CommittedInstances implements InstanceCommitment {
         if (known.isPresent()) {
             return known.get().stage() == DeliveredInstanceIndex.Stage.DELIVERED ? State.DELIVERED : State.DURABLE;
         }
-        return stagedInOpenStudy(staged + ".dcm") ? State.DURABLE : State.NOT_RECEIVED;
+        String fileName = staged + ".dcm";
+        if (found(incomingCollection, fileName) || inBatchBeingSealed(fileName)) {
+            return State.DURABLE;
+        }
+        known = index.find(collection, staged); // recorded while we looked
+        if (known.isPresent()) {
+            return known.get().stage() == DeliveredInstanceIndex.Stage.DELIVERED ? State.DELIVERED : State.DURABLE;
+        }
+        return State.NOT_RECEIVED;
     }
 
-    private boolean stagedInOpenStudy(String fileName) throws IOException {
-        try (Stream<Path> files = Files.find(incomingCollection, STAGED_DEPTH,
+    /** In a batch directory that has its files but not yet its manifest (sealed, not yet recorded in the index). */
+    private boolean inBatchBeingSealed(String fileName) throws IOException {
+        try (Stream<Path> directories = Files.list(batches)) {
+            for (Path batch : (Iterable<Path>) directories::iterator) {
+                if (!Files.exists(batch.resolve(BatchManifest.FILE_NAME))
+                        && found(batch.resolve(BatchManifest.FILES_DIRECTORY), fileName)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static boolean found(Path root, String fileName) throws IOException {
+        try (Stream<Path> files = Files.find(root, STAGED_DEPTH,
                 (path, attributes) -> attributes.isRegularFile() && path.getFileName().toString().equals(fileName))) {
             return files.findAny().isPresent();
         } catch (NoSuchFileException e) {
