@@ -15,6 +15,10 @@ import org.slf4j.LoggerFactory;
  * and sent as {@code Authorization: Bearer}; and not cross-site — an {@code Origin} other than this server's own, or a
  * {@code Sec-Fetch-Site} other than same-origin/none, is refused (a cross-site form can send neither the header nor
  * a same-origin mark). Each action is logged with its time, the remote address, the action, the id and the outcome.
+ *
+ * <p>Actions run one at a time: a double-clicked Purge, or two operators' Release of one instance, would otherwise both
+ * find the instance and both act (eight concurrent purges all answered 200 and wrote eight audit lines; a second release
+ * met the file moved under it with a 500). One at a time, the later ones find it gone and answer 404.
  */
 final class AdminActions {
     private static final Logger LOG = LoggerFactory.getLogger(AdminActions.class);
@@ -27,6 +31,7 @@ final class AdminActions {
 
     private final AdminToken token;
     private final Clock clock;
+    private final Object oneAtATime = new Object();
 
     AdminActions(AdminToken token, Clock clock) {
         this.token = token;
@@ -55,7 +60,10 @@ final class AdminActions {
         body.put("action", name);
         body.put("id", id);
         try {
-            String message = action.run(user);
+            String message;
+            synchronized (oneAtATime) {
+                message = action.run(user);
+            }
             log(exchange, name, id, "ok");
             body.put("outcome", "ok");
             body.put("message", message);

@@ -1,9 +1,11 @@
 package dev.dicomgateway.spool;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +24,27 @@ public record SpoolInventory(long openStudies, long openInstances, Map<String, L
                              List<BatchManifest> failed, long quarantinedInstances, Map<String, Long> quarantinedByReason,
                              Duration oldestUndelivered) {
 
+    /** Attempts at most when the running gateway moves entries away under the walk (a study sealed, a batch done). */
+    private static final int ATTEMPTS = 5;
+
+    /**
+     * The spool's inventory now. The running gateway seals studies and removes delivered batches while this walks; an
+     * entry vanishing under the walk makes it start again (at most {@value #ATTEMPTS} times), not fail.
+     */
     public static SpoolInventory of(SpoolLayout layout, Instant now) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(layout, now);
+            } catch (NoSuchFileException | UncheckedIOException e) {
+                boolean vanished = e instanceof NoSuchFileException || e.getCause() instanceof NoSuchFileException;
+                if (!vanished || attempt == ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static SpoolInventory once(SpoolLayout layout, Instant now) throws IOException {
         long studies = 0;
         if (Files.isDirectory(layout.incoming())) {
             try (Stream<Path> paths = Files.walk(layout.incoming(), 3)) {
