@@ -92,7 +92,7 @@ final class AdminActions {
         String site = exchange.getRequestHeaders().getFirst("Sec-Fetch-Site");
         String origin = exchange.getRequestHeaders().getFirst("Origin");
         String host = exchange.getRequestHeaders().getFirst("Host");
-        if ((site != null && !SAME_SITE.contains(site)) || (origin != null && !origin.equals("http://" + host))) {
+        if ((site != null && !SAME_SITE.contains(site)) || (origin != null && !sameOrigin(origin, host))) {
             JsonAnswer.error(exchange, 403, name + " refused: a cross-site request (Origin or Sec-Fetch-Site names "
                     + "another site); use the console served here, or a script without a browser");
             return "cross-site";
@@ -104,6 +104,14 @@ final class AdminActions {
             return "no or wrong token";
         }
         return null;
+    }
+
+    /**
+     * The page's own origin: this server's Host over http, or over https when a TLS-terminating proxy serves the
+     * console under the same host name (the proxy passes Host on).
+     */
+    private static boolean sameOrigin(String origin, String host) {
+        return host != null && (origin.equals("http://" + host) || origin.equals("https://" + host));
     }
 
     private void log(HttpExchange exchange, String name, String id, String outcome) {

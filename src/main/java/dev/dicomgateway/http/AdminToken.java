@@ -59,10 +59,11 @@ public final class AdminToken {
         return digest.get().isPresent();
     }
 
-    /** Whether {@code authorization} (the header's value, may be null) is "Bearer " and the token. */
+    /** Whether {@code authorization} (the header's value, may be null) is "Bearer " (any case, RFC 7235) and the token. */
     public boolean accepts(String authorization) {
         Optional<byte[]> expected = digest.get();
-        if (expected.isEmpty() || authorization == null || !authorization.startsWith(BEARER)) {
+        if (expected.isEmpty() || authorization == null
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return false;
         }
         return MessageDigest.isEqual(expected.get(), sha256(authorization.substring(BEARER.length()).strip()));

@@ -65,6 +65,11 @@ class ConsoleApiTest {
             HttpResponse<String> missing = post(retry, Map.of("Authorization", "Bearer " + TOKEN,
                     "Origin", base, "Sec-Fetch-Site", "same-origin"));
             assertEquals(404, missing.statusCode(), "allowed, but no such failed batch: " + missing.body());
+            assertEquals(404, post(retry, Map.of("Authorization", "bearer " + TOKEN, "Origin",
+                    base.replace("http://", "https://"))).statusCode(),
+                    "the scheme word in any case; the same host behind a TLS proxy is this site");
+            assertEquals(403, post(retry, Map.of("Authorization", "Bearer " + TOKEN, "Origin",
+                    base.replace("http://", "https://") + ".evil.example")).statusCode(), "a look-alike host");
             assertEquals(404, post(base + "/api/quarantine/1.2.3/release", Map.of("Authorization", "Bearer " + TOKEN))
                     .statusCode());
             assertEquals(404, post(base + "/api/batches/..%2Fbatches%2Fx/retry", Map.of("Authorization", "Bearer " + TOKEN))
