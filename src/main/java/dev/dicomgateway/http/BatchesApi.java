@@ -48,7 +48,8 @@ final class BatchesApi implements HttpHandler {
             return;
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("failed", sources.failedBatches().list().stream().map(BatchesApi::failed).toList());
+        JsonAnswer.putLimited(out, "failed", sources.failedBatches().list().stream().map(BatchesApi::failed).toList(),
+                exchange);
         JsonAnswer.send(exchange, 200, out);
     }
 

@@ -52,6 +52,31 @@ final class JsonAnswer {
         return false;
     }
 
+    /** At most this many entries in a list answer unless {@code ?limit=} asks for fewer or more (up to MAX_LIMIT). */
+    static final int DEFAULT_LIMIT = 500;
+    static final int MAX_LIMIT = 5000;
+
+    /**
+     * Puts {@code entries} under {@code name} in {@code out}, cut to the request's {@code ?limit=N} (default
+     * {@value #DEFAULT_LIMIT}, at most {@value #MAX_LIMIT}), with {@code total} and {@code truncated}: a spool with
+     * 20,000 quarantined instances must not make one answer megabytes long.
+     */
+    static void putLimited(Map<String, Object> out, String name, java.util.List<?> entries, HttpExchange exchange) {
+        int limit = DEFAULT_LIMIT;
+        String query = exchange.getRequestURI().getRawQuery();
+        if (query != null) {
+            for (String parameter : query.split("&", 16)) {
+                if (parameter.startsWith("limit=") && parameter.length() <= 12
+                        && parameter.substring(6).matches("[0-9]{1,6}")) {
+                    limit = Math.min(MAX_LIMIT, Integer.parseInt(parameter.substring(6)));
+                }
+            }
+        }
+        out.put(name, entries.subList(0, Math.min(limit, entries.size())));
+        out.put("total", entries.size());
+        out.put("truncated", entries.size() > limit);
+    }
+
     static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }

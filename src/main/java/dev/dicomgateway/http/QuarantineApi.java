@@ -61,7 +61,8 @@ final class QuarantineApi implements HttpHandler {
             return;
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("instances", sources.quarantine().list().stream().map(QuarantineApi::fields).toList());
+        JsonAnswer.putLimited(out, "instances", sources.quarantine().list().stream().map(QuarantineApi::fields).toList(),
+                exchange);
         JsonAnswer.send(exchange, 200, out);
     }
 

@@ -1,6 +1,7 @@
 package dev.dicomgateway.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -78,6 +79,11 @@ class ConsoleBrowserTest {
             JsonNode associations = json(base + "/api/associations");
             assertEquals(2, status.path("instances_last_hour").asLong(), status.toString());
             assertEquals(2, associations.path("recent").size(), associations.toString());
+            var cut = json(base + "/api/quarantine?limit=0");
+            assertEquals(0, cut.path("instances").size(), "?limit=0 lists none");
+            assertEquals(1, cut.path("total").asInt(), "but counts them");
+            assertTrue(cut.path("truncated").asBoolean(), cut.toString());
+            assertFalse(json(base + "/api/batches").path("truncated").asBoolean(), "one failed batch is not cut");
             String failedBatch = json(base + "/api/batches").path("failed").get(0).path("batch").asText();
             String quarantined = json(base + "/api/quarantine").path("instances").get(0).path("id").asText();
 
