@@ -29,7 +29,7 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * `dicom-gateway verify`: proves that every batch the spool still records as delivered (in batches/ in state
- * DELIVERED, or its manifest in delivered/) is complete at its destinations — each object exists with the recorded
+ * DONE, or its manifest in delivered/) is complete at its destinations — each object exists with the recorded
  * size and CRC32C, an archive holds exactly the manifest's members, and the metadata store holds exactly one row
  * per instance naming the right object and member. Read-only: it takes no lock and writes nothing, so it runs beside
  * a running gateway (a batch that moves from batches/ to delivered/ while it reads is read from there).
