@@ -127,6 +127,13 @@ class VerifyCommandTest {
         assertEquals(0, future.exitCode(), future.err());
         assertEquals(0, json(future).path("batches").asInt(), "nothing was delivered after 2999");
         assertEquals(2, verify(config, "--since", "yesterday").exitCode(), "a usage error");
+
+        Path cloud = work.resolve("cloud.yaml"); // not built yet: refused, never a false "all match"
+        Files.writeString(cloud, Files.readString(config).replace("destination: {local: {dir: '" + bucket + "'}}",
+                "destination: {type: gcs, gcs: {bucket: verify-test, project: verify-test, credentials: none}}"));
+        Cli.Output refused = verify(cloud);
+        assertEquals(2, refused.exitCode(), refused.out() + refused.err());
+        assertTrue(refused.err().contains("destination.type=gcs"), refused.err());
     }
 
     private static Cli.Output verify(Path config, String... options) {
