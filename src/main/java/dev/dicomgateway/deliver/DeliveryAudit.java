@@ -76,8 +76,8 @@ public final class DeliveryAudit {
 
     /** Checks every batch delivered at or after {@code since} (null: every batch still recorded). */
     public Report run(Instant since) throws IOException {
-        Map<String, BatchManifest> manifests = delivered(since);
         List<Discrepancy> found = new ArrayList<>();
+        Map<String, BatchManifest> manifests = delivered(since, found);
         long instances = 0;
         int objects = 0;
         for (BatchManifest manifest : manifests.values()) {
@@ -92,7 +92,7 @@ public final class DeliveryAudit {
     }
 
     /** Delivered manifests by batch id: batches/ first, then delivered/ (where a batch goes once kept long enough). */
-    private Map<String, BatchManifest> delivered(Instant since) throws IOException {
+    private Map<String, BatchManifest> delivered(Instant since, List<Discrepancy> found) throws IOException {
         Map<String, BatchManifest> manifests = new TreeMap<>();
         List<Path> candidates = new ArrayList<>();
         try (DirectoryStream<Path> batches = Files.newDirectoryStream(layout.batches())) {
@@ -107,11 +107,21 @@ public final class DeliveryAudit {
                 manifest = BatchManifest.read(file);
             } catch (NoSuchFileException moved) { // moved to delivered/ meanwhile: read there
                 continue;
+            } catch (IOException e) { // a damaged manifest is a finding, not the end of the check
+                found.add(new Discrepancy(file.getParent().getFileName() + "/" + file.getFileName(), "manifest",
+                        "unreadable", "manifest " + file + " cannot be read (" + e.getMessage() + ")"));
+                continue;
             }
             if (manifest.state != BatchState.DONE || manifest.deliveredAt == null) {
                 continue;
             }
-            if (since != null && Instant.parse(manifest.deliveredAt).isBefore(since)) {
+            try {
+                if (since != null && Instant.parse(manifest.deliveredAt).isBefore(since)) {
+                    continue;
+                }
+            } catch (java.time.format.DateTimeParseException e) {
+                found.add(new Discrepancy(manifest.batchId, "manifest", "unreadable", "manifest " + file
+                        + " records deliveredAt " + manifest.deliveredAt + ", not an instant"));
                 continue;
             }
             manifests.putIfAbsent(manifest.batchId, manifest);

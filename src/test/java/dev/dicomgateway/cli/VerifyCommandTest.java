@@ -128,6 +128,11 @@ class VerifyCommandTest {
         assertEquals(0, json(future).path("batches").asInt(), "nothing was delivered after 2999");
         assertEquals(2, verify(config, "--since", "yesterday").exitCode(), "a usage error");
 
+        Path damaged = spool.resolve("delivered").resolve("B999999.json"); // a damaged manifest: reported, no crash
+        Files.writeString(damaged, "{\"batchId\": ");
+        expect(config, "unreadable", "cannot be read");
+        Files.delete(damaged);
+
         Path cloud = work.resolve("cloud.yaml"); // not built yet: refused, never a false "all match"
         Files.writeString(cloud, Files.readString(config).replace("destination: {local: {dir: '" + bucket + "'}}",
                 "destination: {type: gcs, gcs: {bucket: verify-test, project: verify-test, credentials: none}}"));
