@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             LookupCommand.class,
             BackupCommand.class,
             RestoreCommand.class,
+            VerifyCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

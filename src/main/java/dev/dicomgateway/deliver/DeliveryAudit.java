@@ -1,0 +1,336 @@
+package dev.dicomgateway.deliver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dicomgateway.config.GatewayConfig;
+import dev.dicomgateway.spool.BatchManifest;
+import dev.dicomgateway.spool.BatchState;
+import dev.dicomgateway.spool.SpoolLayout;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * `dicom-gateway verify`: proves that every batch the spool still records as delivered (in batches/ in state
+ * DONE, or its manifest in delivered/) is complete at its destinations — each object exists with the recorded
+ * size and CRC32C, an archive holds exactly the manifest's members, and the metadata store holds exactly one row
+ * per instance naming the right object and member. Read-only: it takes no lock and writes nothing, so it runs beside
+ * a running gateway (a batch that moves from batches/ to delivered/ while it reads is read from there).
+ * Local destinations only (destination.type=local, metadata.type=local).
+ */
+public final class DeliveryAudit {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A member name longer than a ustar header can hold is not one the gateway wrote. */
+    private static final int BLOCK = 512;
+    /** At most this many extra members are listed per archive; the rest are counted. */
+    private static final int MAX_LISTED_EXTRAS = 100;
+
+    /** One difference: the batch, the instance (its archive member / file, pseudonymous) or object, kind and what. */
+    public record Discrepancy(String batch, String instance, String kind, String what) {
+    }
+
+    /** What was checked and every difference found. */
+    public record Report(int batches, long instances, int objects, long rows, List<Discrepancy> discrepancies) {
+        public Map<String, Long> byKind() {
+            Map<String, Long> kinds = new TreeMap<>();
+            discrepancies.forEach(d -> kinds.merge(d.kind(), 1L, Long::sum));
+            return kinds;
+        }
+    }
+
+    private final GatewayConfig config;
+    private final SpoolLayout layout;
+
+    public DeliveryAudit(GatewayConfig config) {
+        this.config = config;
+        this.layout = new SpoolLayout(config.spool().dir());
+    }
+
+    /** The destinations verify cannot reach yet, or null when it can check them all. */
+    public String unsupported() {
+        if (!config.destination().type().equals("local")) {
+            return "destination.type=" + config.destination().type();
+        }
+        if (!config.metadata().type().equals("local")) {
+            return "metadata.type=" + config.metadata().type();
+        }
+        return null;
+    }
+
+    /** Checks every batch delivered at or after {@code since} (null: every batch still recorded). */
+    public Report run(Instant since) throws IOException {
+        List<Discrepancy> found = new ArrayList<>();
+        Map<String, BatchManifest> manifests = delivered(since, found);
+        long instances = 0;
+        int objects = 0;
+        for (BatchManifest manifest : manifests.values()) {
+            instances += manifest.instances.size();
+            for (BatchManifest.StoredObject object : manifest.objects) {
+                objects++;
+                checkObject(manifest, object, found);
+            }
+        }
+        long rows = checkRows(manifests, found);
+        return new Report(manifests.size(), instances, objects, rows, found);
+    }
+
+    /** Delivered manifests by batch id: batches/ first, then delivered/ (where a batch goes once kept long enough). */
+    private Map<String, BatchManifest> delivered(Instant since, List<Discrepancy> found) throws IOException {
+        Map<String, BatchManifest> manifests = new TreeMap<>();
+        List<Path> candidates = new ArrayList<>();
+        try (DirectoryStream<Path> batches = Files.newDirectoryStream(layout.batches())) {
+            batches.forEach(batch -> candidates.add(batch.resolve(BatchManifest.FILE_NAME)));
+        }
+        try (DirectoryStream<Path> kept = Files.newDirectoryStream(layout.delivered(), "*.json")) {
+            kept.forEach(candidates::add);
+        }
+        for (Path file : candidates) {
+            BatchManifest manifest;
+            try {
+                manifest = BatchManifest.read(file);
+            } catch (NoSuchFileException moved) { // moved to delivered/ meanwhile: read there
+                continue;
+            } catch (IOException e) { // a damaged manifest is a finding, not the end of the check
+                found.add(new Discrepancy(file.getParent().getFileName() + "/" + file.getFileName(), "manifest",
+                        "unreadable", "manifest " + file + " cannot be read (" + e.getMessage() + ")"));
+                continue;
+            }
+            if (manifest.state != BatchState.DONE || manifest.deliveredAt == null) {
+                continue;
+            }
+            try {
+                if (since != null && Instant.parse(manifest.deliveredAt).isBefore(since)) {
+                    continue;
+                }
+            } catch (java.time.format.DateTimeParseException e) {
+                found.add(new Discrepancy(manifest.batchId, "manifest", "unreadable", "manifest " + file
+                        + " records deliveredAt " + manifest.deliveredAt + ", not an instant"));
+                continue;
+            }
+            manifests.putIfAbsent(manifest.batchId, manifest);
+        }
+        return manifests;
+    }
+
+    private boolean archives(BatchManifest.StoredObject object) {
+        return object.file().equals(BatchManifest.FILES_DIRECTORY) || object.file().equals("package.tar.gz");
+    }
+
+    private void checkObject(BatchManifest manifest, BatchManifest.StoredObject object, List<Discrepancy> found)
+            throws IOException {
+        Path root = config.destination().localDir().toAbsolutePath().normalize();
+        Path file = root.resolve(object.name()).normalize();
+        String label = archives(object) ? "archive " + object.name() : object.file().replaceFirst("^files/", "");
+        if (!file.startsWith(root) || !Files.isRegularFile(file)) {
+            found.add(new Discrepancy(manifest.batchId, label, "missing", "object " + object.name() + " is not in "
+                    + root));
+            return;
+        }
+        CRC32C crc = new CRC32C();
+        long size = 0;
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                crc.update(buffer, 0, n);
+                size += n;
+            }
+        }
+        String crc32c = Checksums.encodeCrc32c(crc.getValue());
+        if (size != object.size()) {
+            found.add(new Discrepancy(manifest.batchId, label, "different", "object " + object.name() + " has "
+                    + size + " bytes, the manifest records " + object.size()));
+        } else if (!crc32c.equals(object.crc32c())) {
+            found.add(new Discrepancy(manifest.batchId, label, "different", "object " + object.name() + " has CRC32C "
+                    + crc32c + ", the manifest records " + object.crc32c()));
+        }
+        if (archives(object)) {
+            checkMembers(manifest, object, file, found);
+        }
+    }
+
+    /** Lists the archive's members (data skipped, never held) and compares them with the manifest's instances. */
+    private void checkMembers(BatchManifest manifest, BatchManifest.StoredObject object, Path file,
+                              List<Discrepancy> found) {
+        Set<String> expected = new HashSet<>();
+        manifest.instances.forEach(instance -> expected.add(instance.file()));
+        Set<String> seen = new HashSet<>();
+        int extras = 0;
+        try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), 1 << 16)) {
+            byte[] header = new byte[BLOCK];
+            while (true) {
+                if (readFully(in, header) < BLOCK) {
+                    throw new EOFException("the archive ends inside a header");
+                }
+                if (allZero(header)) {
+                    break;
+                }
+                String name = text(header, 345, 155);
+                name = name.isEmpty() ? text(header, 0, 100) : name + "/" + text(header, 0, 100);
+                long length = size(header);
+                if (expected.contains(name)) {
+                    if (!seen.add(name)) {
+                        found.add(new Discrepancy(manifest.batchId, name, "extra", "archive " + object.name()
+                                + " holds the member twice"));
+                    }
+                } else if (++extras <= MAX_LISTED_EXTRAS) {
+                    found.add(new Discrepancy(manifest.batchId, name, "extra", "archive " + object.name()
+                            + " holds a member the manifest does not list"));
+                }
+                long skip = (length + BLOCK - 1) / BLOCK * BLOCK;
+                if (skip(in, skip) < skip) {
+                    throw new EOFException("the archive ends inside member " + name);
+                }
+            }
+        } catch (IOException e) {
+            found.add(new Discrepancy(manifest.batchId, "archive " + object.name(), "unreadable", "archive "
+                    + object.name() + " cannot be read to its end (" + e.getMessage() + ")"));
+        }
+        if (extras > MAX_LISTED_EXTRAS) {
+            found.add(new Discrepancy(manifest.batchId, "archive " + object.name(), "extra", (extras - MAX_LISTED_EXTRAS)
+                    + " more members the manifest does not list"));
+        }
+        for (BatchManifest.Instance instance : manifest.instances) {
+            if (!seen.contains(instance.file())) {
+                found.add(new Discrepancy(manifest.batchId, instance.file(), "missing", "archive " + object.name()
+                        + " does not hold the member"));
+            }
+        }
+    }
+
+    /**
+     * Reads every {@code <batch>.<gateway.id>.ndjson} file of metadata.local.dir, one row at a time, keeping of the
+     * rows of the checked batches (this gateway's) only their instance, object and member; then compares.
+     */
+    private long checkRows(Map<String, BatchManifest> manifests, List<Discrepancy> found) throws IOException {
+        Path directory = config.metadata().localDir();
+        Map<String, Map<String, List<String[]>>> rowsByBatch = new HashMap<>();
+        long rows = 0;
+        if (Files.isDirectory(directory)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.ndjson")) {
+                for (Path file : files) {
+                    try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(file.toFile())) {
+                        while (it.hasNextValue()) {
+                            JsonNode row = it.nextValue();
+                            String batch = row.path("batch_id").asText(null);
+                            if (batch == null || !manifests.containsKey(batch)
+                                    || !config.gatewayId().equals(row.path("gateway_id").asText(null))) {
+                                continue;
+                            }
+                            rows++;
+                            rowsByBatch.computeIfAbsent(batch, b -> new HashMap<>())
+                                    .computeIfAbsent(row.path("SOPInstanceUID").asText(""), s -> new ArrayList<>(1))
+                                    .add(new String[] {row.path("object_uri").asText(null),
+                                        row.path("archive_member").asText(null), file.getFileName().toString()});
+                        }
+                    } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                        found.add(new Discrepancy("-", file.getFileName().toString(), "unreadable",
+                                "metadata file " + file + " is not NDJSON (" + e.getMessage() + ")"));
+                    }
+                }
+            }
+        }
+        for (BatchManifest manifest : manifests.values()) {
+            Map<String, List<String[]>> bySop = rowsByBatch.getOrDefault(manifest.batchId, Map.of());
+            Set<String> sops = new HashSet<>();
+            for (int i = 0; i < manifest.instances.size(); i++) {
+                BatchManifest.Instance instance = manifest.instances.get(i);
+                sops.add(instance.sop());
+                boolean archive = manifest.objects.size() == 1 && archives(manifest.objects.get(0));
+                BatchManifest.StoredObject object = archive ? manifest.objects.get(0) : manifest.objects.get(i);
+                String member = archive ? instance.file() : null;
+                List<String[]> held = bySop.getOrDefault(instance.sop(), List.of());
+                if (held.isEmpty()) {
+                    found.add(new Discrepancy(manifest.batchId, instance.file(), "missing", "no metadata row"));
+                    continue;
+                }
+                if (held.size() > 1) {
+                    found.add(new Discrepancy(manifest.batchId, instance.file(), "extra", held.size()
+                            + " metadata rows for the instance, expected 1"));
+                }
+                for (String[] row : held) {
+                    if (!java.util.Objects.equals(row[0], object.uri()) || !java.util.Objects.equals(row[1], member)) {
+                        found.add(new Discrepancy(manifest.batchId, instance.file(), "different", "metadata row in "
+                                + row[2] + " names object " + row[0] + " member " + row[1] + ", expected "
+                                + object.uri() + " member " + member));
+                    }
+                }
+            }
+            bySop.forEach((sop, held) -> {
+                if (!sops.contains(sop)) {
+                    found.add(new Discrepancy(manifest.batchId, "row " + sop, "extra", held.size()
+                            + " metadata row(s) of an instance the batch does not hold"));
+                }
+            });
+        }
+        return rows;
+    }
+
+    private static int readFully(InputStream in, byte[] block) throws IOException {
+        return in.readNBytes(block, 0, block.length);
+    }
+
+    private static long skip(InputStream in, long count) throws IOException {
+        long skipped = 0;
+        byte[] discard = new byte[1 << 16];
+        while (skipped < count) {
+            int n = in.read(discard, 0, (int) Math.min(discard.length, count - skipped));
+            if (n < 0) {
+                break;
+            }
+            skipped += n;
+        }
+        return skipped;
+    }
+
+    private static boolean allZero(byte[] block) {
+        for (byte b : block) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String text(byte[] header, int offset, int length) {
+        int end = offset;
+        while (end < offset + length && header[end] != 0) {
+            end++;
+        }
+        return new String(header, offset, end - offset, StandardCharsets.UTF_8);
+    }
+
+    /** The member's size: octal, or the GNU base-256 form StudyArchive uses past 8 GiB. */
+    private static long size(byte[] header) throws IOException {
+        if ((header[124] & 0x80) != 0) {
+            long size = 0;
+            for (int i = 128; i < 136; i++) {
+                size = (size << 8) | (header[i] & 0xFF);
+            }
+            return size;
+        }
+        String octal = text(header, 124, 12).trim();
+        try {
+            return Long.parseLong(octal, 8);
+        } catch (NumberFormatException e) {
+            throw new IOException("a member header has no valid size");
+        }
+    }
+}
