@@ -27,6 +27,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +71,14 @@ final class Association implements Runnable {
     private CommandSet action;
     private final ByteArrayOutputStream actionBytes = new ByteArrayOutputStream();
     private static final int MAX_ACTION_INFORMATION = 8 << 20;
+    /** Every PDU write holds it, so a Storage Commitment report sent from the reporter thread never splits a PDU. */
+    private final Object writeLock = new Object();
+    /** True from the A-ASSOCIATE-AC until release, abort or drop: a report may be sent on the association. */
+    private volatile boolean established;
+    /** The answer awaited for the report sent on this association, and that report's Message ID. */
+    private volatile CompletableFuture<Integer> reportAnswer;
+    private volatile int reportMessageId;
+    private int nextReportMessageId;
     private long instancesStored;
     private long instancesFailed;
     private long bytesReceived;
@@ -110,8 +123,11 @@ final class Association implements Runnable {
             metrics.activeAssociations().incrementAndGet();
             List<PresentationContextAnswer> answers = policy.negotiate(request.presentationContexts());
             answers.stream().filter(PresentationContextAnswer::accepted).forEach(answer -> accepted.put(answer.id(), answer));
-            out.write(AssociateAccept.encode(request, answers, settings.maxPduLength()));
-            out.flush();
+            synchronized (writeLock) {
+                out.write(AssociateAccept.encode(request, answers, settings.maxPduLength()));
+                out.flush();
+                established = true;
+            }
             LOG.debug("association id={} accepted: calling_ae={} peer={} contexts_accepted={}/{}", id,
                     LogText.escape(request.callingAeTitle()), socket.getRemoteSocketAddress(), accepted.size(), answers.size());
             deadline.extend(settings.idleTimeout());
@@ -142,6 +158,7 @@ final class Association implements Runnable {
                 throw fatal; // after the finally block has recorded this association; the JVM itself is in trouble
             }
         } finally {
+            ended();
             if (transfer != null) { // its sink has removed whatever it had staged of it
                 metrics.instanceRejected(RefusalReason.INCOMPLETE);
                 instancesFailed++;
@@ -178,13 +195,17 @@ final class Association implements Runnable {
             switch (header.type()) {
                 case PduType.RELEASE_RQ -> {
                     pdus.controlBody(header);
-                    out.write(ControlPdu.releaseResponse());
-                    out.flush();
+                    synchronized (writeLock) {
+                        ended();
+                        out.write(ControlPdu.releaseResponse());
+                        out.flush();
+                    }
                     closeGently();
                     return AssociationResult.RELEASED;
                 }
                 case PduType.ABORT -> {
                     pdus.controlBody(header);
+                    ended();
                     return AssociationResult.ABORTED_BY_PEER;
                 }
                 default -> throw new PduFormatException(PduFormatException.UNEXPECTED_PDU,
@@ -267,9 +288,11 @@ final class Association implements Runnable {
                 if (hasDataSet) {
                     action = command; // the Action Information follows
                 } else {
-                    respond(contextId, commitments.action(command, null, null, request.callingAeTitle()));
+                    respond(contextId, commitments.action(command, null, null, request.callingAeTitle(),
+                            new OpenReportChannel(contextId)));
                 }
             }
+            case CommandField.N_EVENT_REPORT_RSP -> onReportAnswer(command, hasDataSet);
             default -> throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER,
                     String.format("unsupported DIMSE command 0x%04X (this gateway is a storage SCP)", field));
         }
@@ -336,9 +359,86 @@ final class Association implements Runnable {
         action = null;
         byte[] information = actionBytes.toByteArray();
         actionBytes.reset();
-        respond(contextId, commitments.action(command, information, accepted.get(contextId).transferSyntax(),
-                request.callingAeTitle()));
+        synchronized (writeLock) { // the reporter may send the N-EVENT-REPORT only after the N-ACTION-RSP
+            respond(contextId, commitments.action(command, information, accepted.get(contextId).transferSyntax(),
+                    request.callingAeTitle(), new OpenReportChannel(contextId)));
+        }
         progressed();
+    }
+
+    /** The requester's answer to the report sent on this association: hands its status to the waiting reporter. */
+    private void onReportAnswer(CommandSet command, boolean hasDataSet) throws PduFormatException {
+        CompletableFuture<Integer> waiting = reportAnswer;
+        if (hasDataSet || waiting == null
+                || command.us(CommandSet.MESSAGE_ID_BEING_RESPONDED_TO) != reportMessageId) {
+            throw new PduFormatException(PduFormatException.UNEXPECTED_PDU_PARAMETER,
+                    "N-EVENT-REPORT-RSP that answers no report sent on this association");
+        }
+        reportAnswer = null;
+        waiting.complete(command.us(CommandSet.STATUS));
+    }
+
+    /** No report may be sent any more; one waiting for its answer learns at once. */
+    private void ended() {
+        established = false;
+        CompletableFuture<Integer> waiting = reportAnswer;
+        if (waiting != null) {
+            waiting.completeExceptionally(new IOException("the association ended before the N-EVENT-REPORT-RSP"));
+        }
+    }
+
+    /** This association as the way back for the report of an N-ACTION received on presentation context {@code contextId}. */
+    private final class OpenReportChannel implements ReportChannel {
+        private final int contextId;
+
+        OpenReportChannel(int contextId) {
+            this.contextId = contextId;
+        }
+
+        @Override
+        public boolean open() {
+            return established;
+        }
+
+        @Override
+        public int send(int eventType, Function<Boolean, byte[]> eventInformation, java.time.Duration timeout)
+                throws IOException {
+            CompletableFuture<Integer> answer = new CompletableFuture<>();
+            boolean explicit = !dev.dicomgateway.dicom.TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.equals(
+                    accepted.get(contextId).transferSyntax());
+            byte[] information = eventInformation.apply(explicit);
+            synchronized (writeLock) {
+                if (!established) {
+                    throw new IOException("the association that carried the N-ACTION has ended");
+                }
+                nextReportMessageId = nextReportMessageId % 0xFFFF + 1;
+                reportMessageId = nextReportMessageId;
+                reportAnswer = answer;
+                CommandSet command = CommandSet.empty()
+                        .putUid(CommandSet.AFFECTED_SOP_CLASS_UID, Uids.STORAGE_COMMITMENT_PUSH_MODEL)
+                        .putUs(CommandSet.COMMAND_FIELD, CommandField.N_EVENT_REPORT_RQ)
+                        .putUs(CommandSet.MESSAGE_ID, reportMessageId)
+                        .putUs(CommandSet.COMMAND_DATA_SET_TYPE, 0x0000)
+                        .putUid(CommandSet.AFFECTED_SOP_INSTANCE_UID, Uids.STORAGE_COMMITMENT_PUSH_MODEL_INSTANCE)
+                        .putUs(CommandSet.EVENT_TYPE_ID, eventType);
+                out.write(PDataWriter.encode(contextId, true, command.encode(), request.peerMaxPduLength()));
+                out.write(PDataWriter.encode(contextId, false, information, request.peerMaxPduLength()));
+                out.flush();
+            }
+            try {
+                return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new IOException("no N-EVENT-REPORT-RSP on the requester's association within "
+                        + timeout + " (dicom.storageCommitment.reportTimeout)");
+            } catch (ExecutionException e) {
+                throw new IOException(e.getCause().getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the N-EVENT-REPORT-RSP", e);
+            } finally {
+                reportAnswer = null;
+            }
+        }
     }
 
     /** Rethrows what ended the data set, unless it is a PDU the message loop acts on. */
@@ -371,14 +471,22 @@ final class Association implements Runnable {
     }
 
     private void respond(int contextId, CommandSet command) throws IOException {
-        out.write(PDataWriter.encode(contextId, true, command.encode(), request.peerMaxPduLength()));
-        out.flush();
+        synchronized (writeLock) {
+            out.write(PDataWriter.encode(contextId, true, command.encode(), request.peerMaxPduLength()));
+            out.flush();
+        }
     }
 
     private void sendAbort(int source, int reason) {
+        if (out == null) {
+            return;
+        }
         try {
-            out.write(ControlPdu.abort(source, reason));
-            out.flush();
+            synchronized (writeLock) {
+                ended();
+                out.write(ControlPdu.abort(source, reason));
+                out.flush();
+            }
         } catch (IOException | RuntimeException ignored) {
             // the peer is gone already; the socket is closed next
         }

@@ -16,14 +16,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Storage Commitment Push Model SCP (PS3.4 J): answers an N-ACTION (Action Type 1) at once, then — once every
  * listed instance the gateway received is durable in the spool (dicom.storageCommitment.when: spooled) or delivered
- * (when: delivered) — sends the N-EVENT-REPORT to the requester's address in dicom.storageCommitment.peers on a new
- * association, retrying with backoff until dicom.storageCommitment.giveUpAfter. Instances the gateway never received
+ * (when: delivered) — sends the N-EVENT-REPORT on the requester's association if it is still open, otherwise to the
+ * requester's address in dicom.storageCommitment.peers on a new association, retrying with backoff until dicom.storageCommitment.giveUpAfter. Instances the gateway never received
  * are reported failed (0x0112), a SOP Class that differs from the received one as 0x0119. Logs carry the requester's
  * AE title and counts, never an instance UID.
  */
@@ -80,10 +81,12 @@ public final class StorageCommitmentService implements AutoCloseable {
 
     /**
      * Answers the N-ACTION-RQ {@code command} with its Action Information {@code dataSet} (in {@code transferSyntax})
-     * from {@code callingAeTitle}; schedules the report when it is accepted. Never throws on hostile input: a
+     * from {@code callingAeTitle} on {@code requesterAssociation}; schedules the report when it is accepted — on that
+     * association while it is open, else on a new one to the requester's address in peers. Never throws on hostile input: a
      * malformed request is answered with a failure status.
      */
-    CommandSet action(CommandSet command, byte[] dataSet, String transferSyntax, String callingAeTitle) {
+    CommandSet action(CommandSet command, byte[] dataSet, String transferSyntax, String callingAeTitle,
+                      ReportChannel requesterAssociation) {
         CommandSet response = CommandSet.empty()
                 .putUid(CommandSet.AFFECTED_SOP_CLASS_UID, Uids.STORAGE_COMMITMENT_PUSH_MODEL)
                 .putUs(CommandSet.COMMAND_FIELD, CommandField.N_ACTION_RSP)
@@ -118,6 +121,7 @@ public final class StorageCommitmentService implements AutoCloseable {
                 settings.when());
         Pending job = new Pending(java.util.UUID.randomUUID().toString().replace("-", ""), callingAeTitle, request,
                 System.currentTimeMillis());
+        job.channel = requesterAssociation;
         try {
             store.save(new PendingCommitments.Pending(job.id, job.requester, job.created, request));
         } catch (IOException | RuntimeException e) {
@@ -141,6 +145,8 @@ public final class StorageCommitmentService implements AutoCloseable {
         final CommitmentDataSet.Request request;
         final long created;
         Duration retry = FIRST_RETRY;
+        /** The association that carried the N-ACTION; null once it failed us, and for requests resumed at a start. */
+        ReportChannel channel;
 
         Pending(String id, String requester, CommitmentDataSet.Request request, long createdMillis) {
             this.id = id;
@@ -193,16 +199,34 @@ public final class StorageCommitmentService implements AutoCloseable {
                 reporter.schedule(() -> attempt(job), settings.deliveryCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
                 return;
             }
+            int eventType = failed.isEmpty() ? 1 : 2;
+            Function<Boolean, byte[]> report =
+                    explicit -> CommitmentDataSet.encodeReport(job.request.transactionUid(), committed, failed, explicit);
+            if (job.channel != null && job.channel.open()) {
+                try {
+                    int status = job.channel.send(eventType, report, settings.reportTimeout());
+                    if (status != Status.SUCCESS) {
+                        throw new IOException("the requester answered the N-EVENT-REPORT with status " + Status.hex(status));
+                    }
+                    LOG.info("storage commitment report sent on the requester's association: calling_ae={} "
+                            + "committed={} failed={}", ae, committed.size(), failed.size());
+                    finished(job);
+                    return;
+                } catch (IOException e) {
+                    LOG.warn("storage commitment report for calling_ae={} not delivered on the requester's association "
+                            + "({}); trying a new association", ae, LogText.escape(e.getMessage()));
+                }
+            }
+            job.channel = null;
             GatewayConfig.Peer peer = settings.peers().get(job.requester);
             if (peer == null) {
                 LOG.warn("storage commitment report for calling_ae={} cannot be delivered: the AE title is not in "
-                        + "dicom.storageCommitment.peers (add it with its host:port)", ae);
+                        + "dicom.storageCommitment.peers (add it with its host:port) and its association ended before "
+                        + "the report was ready", ae);
                 finished(job);
                 return;
             }
-            int eventType = failed.isEmpty() ? 1 : 2;
-            int status = sender.send(peer.host(), peer.port(), job.requester, eventType,
-                    explicit -> CommitmentDataSet.encodeReport(job.request.transactionUid(), committed, failed, explicit));
+            int status = sender.send(peer.host(), peer.port(), job.requester, eventType, report);
             if (status != Status.SUCCESS) {
                 throw new IOException("the requester answered the N-EVENT-REPORT with status " + Status.hex(status));
             }

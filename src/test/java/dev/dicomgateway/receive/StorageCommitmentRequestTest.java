@@ -41,6 +41,7 @@ class StorageCommitmentRequestTest {
                     new CommitmentDataSet.Reference(RawScu.CT_IMAGE_STORAGE, "1.2.3.4.3")), List.of(), false);
             assertEquals(0x0213, action(scu, 4, 1, three)); // over maxInstancesPerRequest
             assertEquals(0x0000, action(scu, 5, 1, valid));
+            answerReport(scu); // the association is still open: the report (1.2.3.4.1 never received) comes on it
             scu.send(RawScu.releaseRequest());
             assertEquals(0x06, scu.read().type());
         }
@@ -74,6 +75,21 @@ class StorageCommitmentRequestTest {
         byte[] answer = RawScu.pdvData(response.body());
         assertEquals(CommandField.N_ACTION_RSP, RawScu.commandField(answer));
         return RawScu.status(answer);
+    }
+
+    /** Reads the N-EVENT-REPORT-RQ (command and Event Information) on the association and answers it with success. */
+    private static void answerReport(RawScu scu) throws Exception {
+        byte[] report = RawScu.pdvData(scu.read().body());
+        assertEquals(CommandField.N_EVENT_REPORT_RQ, RawScu.commandField(report));
+        assertEquals(2, RawScu.eventType(report), "an instance never received is reported failed");
+        assertEquals(0x04, scu.read().type());
+        scu.send(RawScu.pData(true, true, CommandSet.empty()
+                .putUid(CommandSet.AFFECTED_SOP_CLASS_UID, Uids.STORAGE_COMMITMENT_PUSH_MODEL)
+                .putUs(CommandSet.COMMAND_FIELD, CommandField.N_EVENT_REPORT_RSP)
+                .putUs(CommandSet.MESSAGE_ID_BEING_RESPONDED_TO, RawScu.messageId(report))
+                .putUs(CommandSet.COMMAND_DATA_SET_TYPE, CommandField.NO_DATA_SET)
+                .putUs(CommandSet.STATUS, 0)
+                .encode()));
     }
 
     /** A Referenced SOP Sequence whose item holds a sequence whose item holds a sequence … {@code depth} deep. */

@@ -138,13 +138,18 @@ public final class RawScu implements Closeable {
 
     /** A P-DATA-TF with one PDV on context 1. */
     public static byte[] pData(boolean command, boolean last, byte[] data) {
+        return pData(1, command, last, data);
+    }
+
+    /** A P-DATA-TF with one PDV on presentation context {@code contextId}. */
+    public static byte[] pData(int contextId, boolean command, boolean last, byte[] data) {
         byte[] body = new byte[6 + data.length];
         int itemLength = data.length + 2;
         body[0] = (byte) (itemLength >>> 24);
         body[1] = (byte) (itemLength >>> 16);
         body[2] = (byte) (itemLength >>> 8);
         body[3] = (byte) itemLength;
-        body[4] = 1;
+        body[4] = (byte) contextId;
         body[5] = (byte) ((command ? 1 : 0) | (last ? 2 : 0));
         System.arraycopy(data, 0, body, 6, data.length);
         return pdu(0x04, body);
@@ -188,6 +193,21 @@ public final class RawScu implements Closeable {
     /** The (0000,0900) Status of a response command set, or -1. */
     public static int status(byte[] command) {
         return (int) commandElement(command, 0x0900, true);
+    }
+
+    /** The (0000,0110) Message ID of a request command set, or -1. */
+    public static int messageId(byte[] command) {
+        return (int) commandElement(command, 0x0110, true);
+    }
+
+    /** The (0000,1002) Event Type ID of an N-EVENT-REPORT-RQ command set, or -1. */
+    public static int eventType(byte[] command) {
+        return (int) commandElement(command, 0x1002, true);
+    }
+
+    /** The presentation context ID of the first PDV in a P-DATA-TF body. */
+    public static int pdvContext(byte[] pDataBody) {
+        return pDataBody[4] & 0xFF;
     }
 
     /** The (0000,0100) Command Field of a command set, or -1. */
