@@ -115,6 +115,17 @@ class VerifyCloudCommandTest {
             expect(config, "extra", "2 metadata rows for the instance, expected 1");
             table.rows.remove(table.rows.size() - 1);
             assertEquals(0, verify(config).exitCode(), "the damage undone, all match again");
+
+            for (int i = 0; i < 2500; i++) { // another gateway's rows, and rows of batches verify does not check
+                Map<String, Object> other = new LinkedHashMap<>(row);
+                other.put(i % 2 == 0 ? "gateway_id" : "batch_id", "other-" + i);
+                table.rows.add(other);
+            }
+            int before = bigquery.tableDataLists();
+            Cli.Output paged = verify(config, "--json");
+            assertEquals(0, paged.exitCode(), paged.out() + paged.err());
+            assertEquals(3, json(paged).path("rows").asInt(), "only this gateway's rows of the checked batches count");
+            assertTrue(bigquery.tableDataLists() >= before + 2, "2,503 rows read in more than one page");
         }
     }
 

@@ -242,7 +242,8 @@ public final class FakeBigQuery implements AutoCloseable {
     /**
      * tabledata.list: the rows it holds, in the order appended, each as {@code {"f":[{"v":...}]}} in the schema's
      * column order (values as text, JSON columns as their JSON text, null as null), a page of maxResults (default
-     * 100) from startIndex or the pageToken, which is the next row's index as BigQuery's is opaque.
+     * 10,000, standing in for BigQuery's 10 MB) from startIndex or the pageToken (here the next row's index; BigQuery's
+     * is opaque).
      */
     private void tableData(HttpExchange exchange, String project, String dataset, String table, Map<String, String> query)
             throws IOException {
@@ -263,7 +264,8 @@ public final class FakeBigQuery implements AutoCloseable {
             all = List.copyOf(stored.rows);
         }
         int start = Integer.parseInt(query.getOrDefault("pageToken", query.getOrDefault("startIndex", "0")));
-        int size = Integer.parseInt(query.getOrDefault("maxResults", "100"));
+        // without maxResults (the client sends it on the first page only) BigQuery fills a page up to 10 MB
+        int size = Integer.parseInt(query.getOrDefault("maxResults", "10000"));
         int end = Math.min(all.size(), start + size);
         ObjectNode answer = JSON.createObjectNode();
         answer.put("kind", "bigquery#tableDataList");

@@ -14,8 +14,9 @@ import java.io.IOException;
 import java.util.Set;
 
 /**
- * metadata.type=bigquery for verify: the table's rows through tabledata.list (bigquery.tables.getData), a page of
- * {@value #PAGE_ROWS} at a time, filtered here by gateway_id and batch_id. No query job: it needs no
+ * metadata.type=bigquery for verify: the table's rows through tabledata.list (bigquery.tables.getData), one page at
+ * a time ({@value #PAGE_ROWS} rows first; the client asks later pages without a size, which BigQuery bounds at
+ * 10 MB), filtered here by gateway_id and batch_id. No query job: it needs no
  * bigquery.jobs.create, costs no bytes billed, and sees rows a load job appended at once. It reads the whole table,
  * so its time grows with the table (every gateway's rows), not with the batches checked.
  */
