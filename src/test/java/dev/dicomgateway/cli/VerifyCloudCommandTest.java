@@ -126,6 +126,11 @@ class VerifyCloudCommandTest {
             assertEquals(0, paged.exitCode(), paged.out() + paged.err());
             assertEquals(3, json(paged).path("rows").asInt(), "only this gateway's rows of the checked batches count");
             assertTrue(bigquery.tableDataLists() >= before + 2, "2,503 rows read in more than one page");
+
+            bigquery.denyAll = true; // a refusal is no verdict: exit 2 naming the permission, never "all match"
+            Cli.Output refused = verify(config);
+            assertEquals(2, refused.exitCode(), refused.out() + refused.err());
+            assertTrue(refused.err().replace("\n", " ").contains("bigquery.tables.getData"), refused.err());
         }
     }
 
