@@ -53,11 +53,17 @@ public final class VerifyCommand implements Callable<Integer> {
         DeliveryAudit audit = new DeliveryAudit(settings);
         String unsupported = audit.unsupported();
         if (unsupported != null) {
-            System.err.println(Main.wrap("dicom-gateway verify: checks local destinations only; this configuration has "
-                    + unsupported + " (verify against Cloud Storage and BigQuery is not built yet)"));
+            System.err.println(Main.wrap("dicom-gateway verify: checks local directories, Cloud Storage and BigQuery; "
+                    + "this configuration has " + unsupported + ", which verify cannot read"));
             return RunCommand.EXIT_CONFIG;
         }
-        DeliveryAudit.Report report = audit.run(from);
+        DeliveryAudit.Report report;
+        try {
+            report = audit.run(from);
+        } catch (IOException e) { // a destination unreachable or refusing: not a verdict on the deliveries
+            System.err.println(Main.wrap("dicom-gateway verify: " + e.getMessage()));
+            return RunCommand.EXIT_CONFIG;
+        }
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("ok", report.discrepancies().isEmpty());

@@ -1,8 +1,5 @@
 package dev.dicomgateway.deliver;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dicomgateway.config.GatewayConfig;
 import dev.dicomgateway.spool.BatchManifest;
 import dev.dicomgateway.spool.BatchState;
@@ -24,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.zip.CRC32C;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -33,10 +29,10 @@ import java.util.zip.GZIPInputStream;
  * size and CRC32C, an archive holds exactly the manifest's members, and the metadata store holds exactly one row
  * per instance naming the right object and member. Read-only: it takes no lock and writes nothing, so it runs beside
  * a running gateway (a batch that moves from batches/ to delivered/ while it reads is read from there).
- * Local destinations only (destination.type=local, metadata.type=local).
+ * The destination is read through a {@link DeliveredObjects} (local directory or Cloud Storage) and the metadata
+ * store through a {@link DeliveredRows} (NDJSON files or a BigQuery table), one small class each.
  */
 public final class DeliveryAudit {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** A member name longer than a ustar header can hold is not one the gateway wrote. */
     private static final int BLOCK = 512;
     /** At most this many extra members are listed per archive; the rest are counted. */
@@ -57,25 +53,38 @@ public final class DeliveryAudit {
 
     private final GatewayConfig config;
     private final SpoolLayout layout;
+    private DeliveredObjects objects;
+    private DeliveredRows metadata;
 
     public DeliveryAudit(GatewayConfig config) {
         this.config = config;
         this.layout = new SpoolLayout(config.spool().dir());
     }
 
-    /** The destinations verify cannot reach yet, or null when it can check them all. */
+    /** The destinations verify cannot read, or null when it can check them all. */
     public String unsupported() {
-        if (!config.destination().type().equals("local")) {
+        if (!List.of("local", "gcs").contains(config.destination().type())) {
             return "destination.type=" + config.destination().type();
         }
-        if (!config.metadata().type().equals("local")) {
+        if (!List.of("local", "bigquery").contains(config.metadata().type())) {
             return "metadata.type=" + config.metadata().type();
         }
         return null;
     }
 
+    private void connect() {
+        if (objects == null) {
+            objects = config.destination().type().equals("gcs") ? new GcsDeliveredObjects(config.destination().gcs())
+                    : new LocalDeliveredObjects(config.destination().localDir());
+            metadata = config.metadata().type().equals("bigquery")
+                    ? new dev.dicomgateway.deliver.bigquery.BigQueryDeliveredRows(config.metadata().bigquery())
+                    : new NdjsonDeliveredRows(config.metadata().localDir());
+        }
+    }
+
     /** Checks every batch delivered at or after {@code since} (null: every batch still recorded). */
     public Report run(Instant since) throws IOException {
+        connect();
         List<Discrepancy> found = new ArrayList<>();
         Map<String, BatchManifest> manifests = delivered(since, found);
         long instances = 0;
@@ -135,45 +144,32 @@ public final class DeliveryAudit {
 
     private void checkObject(BatchManifest manifest, BatchManifest.StoredObject object, List<Discrepancy> found)
             throws IOException {
-        Path root = config.destination().localDir().toAbsolutePath().normalize();
-        Path file = root.resolve(object.name()).normalize();
         String label = archives(object) ? "archive " + object.name() : object.file().replaceFirst("^files/", "");
-        if (!file.startsWith(root) || !Files.isRegularFile(file)) {
+        DeliveredObjects.Held held = objects.held(object.name());
+        if (held == null) {
             found.add(new Discrepancy(manifest.batchId, label, "missing", "object " + object.name() + " is not in "
-                    + root));
+                    + objects.where()));
             return;
         }
-        CRC32C crc = new CRC32C();
-        long size = 0;
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                crc.update(buffer, 0, n);
-                size += n;
-            }
-        }
-        String crc32c = Checksums.encodeCrc32c(crc.getValue());
-        if (size != object.size()) {
+        if (held.size() != object.size()) {
             found.add(new Discrepancy(manifest.batchId, label, "different", "object " + object.name() + " has "
-                    + size + " bytes, the manifest records " + object.size()));
-        } else if (!crc32c.equals(object.crc32c())) {
+                    + held.size() + " bytes, the manifest records " + object.size()));
+        } else if (!java.util.Objects.equals(held.crc32c(), object.crc32c())) {
             found.add(new Discrepancy(manifest.batchId, label, "different", "object " + object.name() + " has CRC32C "
-                    + crc32c + ", the manifest records " + object.crc32c()));
+                    + held.crc32c() + ", the manifest records " + object.crc32c()));
         }
         if (archives(object)) {
-            checkMembers(manifest, object, file, found);
+            checkMembers(manifest, object, found);
         }
     }
 
     /** Lists the archive's members (data skipped, never held) and compares them with the manifest's instances. */
-    private void checkMembers(BatchManifest manifest, BatchManifest.StoredObject object, Path file,
-                              List<Discrepancy> found) {
+    private void checkMembers(BatchManifest manifest, BatchManifest.StoredObject object, List<Discrepancy> found) {
         Set<String> expected = new HashSet<>();
         manifest.instances.forEach(instance -> expected.add(instance.file()));
         Set<String> seen = new HashSet<>();
         int extras = 0;
-        try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), 1 << 16)) {
+        try (InputStream in = new GZIPInputStream(new BufferedInputStream(objects.open(object.name()), 1 << 16), 1 << 16)) {
             byte[] header = new byte[BLOCK];
             while (true) {
                 if (readFully(in, header) < BLOCK) {
@@ -215,38 +211,24 @@ public final class DeliveryAudit {
         }
     }
 
-    /**
-     * Reads every {@code <batch>.<gateway.id>.ndjson} file of metadata.local.dir, one row at a time, keeping of the
-     * rows of the checked batches (this gateway's) only their instance, object and member; then compares.
-     */
+    /** Reads this gateway's rows of the checked batches, keeping of each only its instance, object and member. */
     private long checkRows(Map<String, BatchManifest> manifests, List<Discrepancy> found) throws IOException {
-        Path directory = config.metadata().localDir();
         Map<String, Map<String, List<String[]>>> rowsByBatch = new HashMap<>();
-        long rows = 0;
-        if (Files.isDirectory(directory)) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.ndjson")) {
-                for (Path file : files) {
-                    try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(file.toFile())) {
-                        while (it.hasNextValue()) {
-                            JsonNode row = it.nextValue();
-                            String batch = row.path("batch_id").asText(null);
-                            if (batch == null || !manifests.containsKey(batch)
-                                    || !config.gatewayId().equals(row.path("gateway_id").asText(null))) {
-                                continue;
-                            }
-                            rows++;
-                            rowsByBatch.computeIfAbsent(batch, b -> new HashMap<>())
-                                    .computeIfAbsent(row.path("SOPInstanceUID").asText(""), s -> new ArrayList<>(1))
-                                    .add(new String[] {row.path("object_uri").asText(null),
-                                        row.path("archive_member").asText(null), file.getFileName().toString()});
-                        }
-                    } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
-                        found.add(new Discrepancy("-", file.getFileName().toString(), "unreadable",
-                                "metadata file " + file + " is not NDJSON (" + e.getMessage() + ")"));
-                    }
-                }
+        long[] rows = {0};
+        metadata.forEach(config.gatewayId(), manifests.keySet(), new DeliveredRows.Sink() {
+            @Override
+            public void accept(DeliveredRows.Row row) {
+                rows[0]++;
+                rowsByBatch.computeIfAbsent(row.batch(), b -> new HashMap<>())
+                        .computeIfAbsent(row.sop(), s -> new ArrayList<>(1))
+                        .add(new String[] {row.objectUri(), row.archiveMember(), row.where()});
             }
-        }
+
+            @Override
+            public void unreadable(String part, String what) {
+                found.add(new Discrepancy("-", part, "unreadable", what));
+            }
+        });
         for (BatchManifest manifest : manifests.values()) {
             Map<String, List<String[]>> bySop = rowsByBatch.getOrDefault(manifest.batchId, Map.of());
             Set<String> sops = new HashSet<>();
@@ -280,7 +262,7 @@ public final class DeliveryAudit {
                 }
             });
         }
-        return rows;
+        return rows[0];
     }
 
     private static int readFully(InputStream in, byte[] block) throws IOException {

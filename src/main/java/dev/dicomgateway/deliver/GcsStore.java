@@ -37,6 +37,11 @@ public final class GcsStore implements ObjectStore {
     }
 
     public static GcsStore fromConfig(GatewayConfig.Gcs settings) {
+        return new GcsStore(client(settings), settings);
+    }
+
+    /** The Cloud Storage client for destination.gcs.*: project, endpoint, credentials, short client-side retries. */
+    static Storage client(GatewayConfig.Gcs settings) {
         StorageOptions.Builder options = StorageOptions.http().setRetrySettings(GoogleClients.shortRetries());
         if (!settings.project().isEmpty()) {
             options.setProjectId(settings.project());
@@ -47,7 +52,7 @@ public final class GcsStore implements ObjectStore {
         if (settings.credentials().equals("none")) {
             options.setCredentials(NoCredentials.getInstance());
         }
-        return new GcsStore(options.build().getService(), settings);
+        return options.build().getService();
     }
 
     @Override

@@ -35,6 +35,7 @@ public final class FakeBigQuery implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern DATASETS = Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets(?:/([^/]+))?");
     private static final Pattern TABLES = Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables(?:/([^/]+))?");
+    private static final Pattern DATA = Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables/([^/]+)/data");
     private static final Pattern JOBS = Pattern.compile("/bigquery/v2/projects/([^/]+)/jobs(?:/([^/]+))?");
     private static final Pattern UPLOAD = Pattern.compile("/upload/bigquery/v2/projects/([^/]+)/jobs");
 
@@ -60,6 +61,7 @@ public final class FakeBigQuery implements AutoCloseable {
     private final Map<String, JsonNode> uploadJobs = new ConcurrentHashMap<>();
     private final Map<String, String> finishedUploads = new ConcurrentHashMap<>();
     private final AtomicInteger loadJobsRun = new AtomicInteger();
+    private final AtomicInteger tableDataLists = new AtomicInteger();
     private final AtomicInteger faultsInjected = new AtomicInteger();
 
     /** Fail the next N requests of {@link #failTarget} with {@link #failStatus} (0 = drop the connection). */
@@ -163,6 +165,8 @@ public final class FakeBigQuery implements AutoCloseable {
             Matcher m;
             if ((m = UPLOAD.matcher(path)).matches()) {
                 upload(exchange, m.group(1), query, body, method);
+            } else if ((m = DATA.matcher(path)).matches() && method.equals("GET")) {
+                tableData(exchange, m.group(1), m.group(2), m.group(3), query);
             } else if ((m = TABLES.matcher(path)).matches()) {
                 table(exchange, m.group(1), m.group(2), m.group(3), method, body);
             } else if ((m = DATASETS.matcher(path)).matches()) {
@@ -233,6 +237,61 @@ public final class FakeBigQuery implements AutoCloseable {
         } else {
             HttpStandIn.error(exchange, 405, "invalid", "unsupported " + method);
         }
+    }
+
+    /**
+     * tabledata.list: the rows it holds, in the order appended, each as {@code {"f":[{"v":...}]}} in the schema's
+     * column order (values as text, JSON columns as their JSON text, null as null), a page of maxResults (default
+     * 10,000, standing in for BigQuery's 10 MB) from startIndex or the pageToken (here the next row's index; BigQuery's
+     * is opaque).
+     */
+    private void tableData(HttpExchange exchange, String project, String dataset, String table, Map<String, String> query)
+            throws IOException {
+        tableDataLists.incrementAndGet();
+        StoredTable stored = tables.get(project + "." + dataset + "." + table);
+        if (stored == null) {
+            HttpStandIn.error(exchange, 404, "notFound", "Not found: Table " + project + ":" + dataset + "." + table);
+            return;
+        }
+        List<String> columns = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        stored.resource.path("schema").path("fields").forEach(f -> {
+            columns.add(f.path("name").asText());
+            types.add(f.path("type").asText());
+        });
+        List<Map<String, Object>> all;
+        synchronized (stored.rows) {
+            all = List.copyOf(stored.rows);
+        }
+        int start = Integer.parseInt(query.getOrDefault("pageToken", query.getOrDefault("startIndex", "0")));
+        // without maxResults (the client sends it on the first page only) BigQuery fills a page up to 10 MB
+        int size = Integer.parseInt(query.getOrDefault("maxResults", "10000"));
+        int end = Math.min(all.size(), start + size);
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("kind", "bigquery#tableDataList");
+        answer.put("totalRows", String.valueOf(all.size()));
+        if (end < all.size()) {
+            answer.put("pageToken", String.valueOf(end));
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode rows = answer.putArray("rows");
+        for (Map<String, Object> row : all.subList(Math.min(start, end), end)) {
+            com.fasterxml.jackson.databind.node.ArrayNode cells = rows.addObject().putArray("f");
+            for (int i = 0; i < columns.size(); i++) {
+                Object value = row.get(columns.get(i));
+                ObjectNode cell = cells.addObject();
+                if (value == null) {
+                    cell.putNull("v");
+                } else {
+                    cell.put("v", types.get(i).equals("JSON") ? JSON.writeValueAsString(value) : value.toString());
+                }
+            }
+        }
+        HttpStandIn.json(exchange, 200, answer);
+    }
+
+    /** tabledata.list requests served. */
+    public int tableDataLists() {
+        return tableDataLists.get();
     }
 
     private void table(HttpExchange exchange, String project, String dataset, String table, String method, byte[] body)

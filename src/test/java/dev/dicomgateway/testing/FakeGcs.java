@@ -34,6 +34,7 @@ public final class FakeGcs implements AutoCloseable {
     private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
     private final AtomicLong generations = new AtomicLong(1_700_000_000_000_000L);
     private final AtomicInteger uploadRequests = new AtomicInteger();
+    private final AtomicInteger downloads = new AtomicInteger();
     /** Fail the next N upload requests with this status (0 = drop the connection). */
     public final AtomicInteger failNext = new AtomicInteger();
     public volatile int failStatus = 503;
@@ -106,11 +107,13 @@ public final class FakeGcs implements AutoCloseable {
                     return;
                 }
                 upload(exchange, path, query, body);
-            } else if (path.matches("/storage/v1/b/[^/]+/o/.+") && exchange.getRequestMethod().equals("GET")) {
+            } else if (path.matches("(/download)?/storage/v1/b/[^/]+/o/.+") && exchange.getRequestMethod().equals("GET")) {
                 String name = URLDecoder.decode(path.substring(path.indexOf("/o/") + 3), StandardCharsets.UTF_8);
                 StoredObject object = objects.get(name);
                 if (object == null) {
                     error(exchange, 404, "No such object: " + bucket + "/" + name);
+                } else if ("media".equals(query.get("alt"))) {
+                    download(exchange, object, query);
                 } else {
                     HttpStandIn.json(exchange, 200, resource(object));
                 }
@@ -133,6 +136,62 @@ public final class FakeGcs implements AutoCloseable {
                 error(exchange, 404, "not implemented by FakeGcs: " + exchange.getRequestMethod() + " " + path);
             }
         }
+    }
+
+    /**
+     * The object's bytes (alt=media), or the part a {@code Range: bytes=first-[last]} header asks for (206); a range
+     * starting at or past the end is 416, as Cloud Storage answers. A generation that is not the object's is 404.
+     */
+    private void download(HttpExchange exchange, StoredObject object, Map<String, String> query) throws IOException {
+        downloads.incrementAndGet();
+        String generation = query.get("generation");
+        if (generation != null && !generation.equals(String.valueOf(object.generation()))) {
+            error(exchange, 404, "No such object: " + bucket + "/" + object.name() + "#" + generation);
+            return;
+        }
+        byte[] content = object.content();
+        int first = 0;
+        int last = content.length - 1;
+        String range = exchange.getRequestHeaders().getFirst("Range");
+        java.util.regex.Matcher m = range == null ? null : java.util.regex.Pattern.compile("bytes=(\\d+)-(\\d*)").matcher(range);
+        if (m != null && m.matches()) {
+            long from = Long.parseLong(m.group(1));
+            if (from >= content.length && content.length > 0) {
+                error(exchange, 416, "Request range not satisfiable");
+                return;
+            }
+            first = (int) Math.min(from, content.length);
+            if (!m.group(2).isEmpty()) {
+                last = (int) Math.min(Long.parseLong(m.group(2)), content.length - 1L);
+            }
+        }
+        exchange.getResponseHeaders().set("Content-Type", object.contentType());
+        exchange.getResponseHeaders().set("x-goog-generation", String.valueOf(object.generation()));
+        exchange.getResponseHeaders().set("x-goog-stored-content-length", String.valueOf(content.length));
+        exchange.getResponseHeaders().set("x-goog-hash", "crc32c=" + crc32c(content) + ",md5=" + md5(content));
+        int length = Math.max(0, last - first + 1);
+        if (m != null && m.matches()) {
+            exchange.getResponseHeaders().set("Content-Range", "bytes " + first + "-" + last + "/" + content.length);
+            exchange.sendResponseHeaders(206, length == 0 ? -1 : length);
+        } else {
+            exchange.sendResponseHeaders(200, length == 0 ? -1 : length);
+        }
+        if (length > 0) {
+            try (java.io.OutputStream out = exchange.getResponseBody()) {
+                out.write(content, first, length);
+            }
+        }
+    }
+
+    /** Replaces an object's bytes as another writer would (a new generation; its size and CRC32C follow the bytes). */
+    public void replace(String name, byte[] content) {
+        StoredObject old = objects.get(name);
+        objects.put(name, new StoredObject(name, content, generations.incrementAndGet(), old.metadata(), old.contentType()));
+    }
+
+    /** Downloads (alt=media requests) served. */
+    public int downloads() {
+        return downloads.get();
     }
 
     private void upload(HttpExchange exchange, String path, Map<String, String> query, byte[] body) throws IOException {
