@@ -46,11 +46,16 @@ public final class CommittedInstances implements InstanceCommitment {
             return State.NOT_RECEIVED;
         }
         String staged = deidentifier.stagedSopInstanceUid(originalSopInstanceUid);
+        String fileName = staged + ".dcm";
         Optional<DeliveredInstanceIndex.Entry> known = index.find(collection, staged);
         if (known.isPresent()) {
-            return known.get().stage() == DeliveredInstanceIndex.Stage.DELIVERED ? State.DELIVERED : State.DURABLE;
+            if (known.get().stage() != DeliveredInstanceIndex.Stage.DELIVERED) {
+                return State.DURABLE;
+            }
+            // Sent again with other content after delivery: the new version is staged (or being sealed) and the index
+            // still says delivered for the old one until the seal. The requester means what it sent last.
+            return found(incomingCollection, fileName) || inBatchBeingSealed(fileName) ? State.DURABLE : State.DELIVERED;
         }
-        String fileName = staged + ".dcm";
         if (found(incomingCollection, fileName) || inBatchBeingSealed(fileName)) {
             return State.DURABLE;
         }

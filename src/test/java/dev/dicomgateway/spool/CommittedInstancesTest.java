@@ -41,10 +41,12 @@ class CommittedInstancesTest {
         String sealed = "1.2.826.0.1.3680043.10.547.3";
         String delivered = "1.2.826.0.1.3680043.10.547.4";
         String sealedBatchFile = "1.2.826.0.1.3680043.10.547.5";
+        String resent = "1.2.826.0.1.3680043.10.547.6"; // delivered, then sent again with other content
 
         Path series = layout.incoming().resolve(PathSegment.encode(COLLECTION)).resolve("e/i/se");
         Files.createDirectories(series);
         Files.write(series.resolve(deidentifier.stagedSopInstanceUid(open) + ".dcm"), new byte[] {1});
+        Files.write(series.resolve(deidentifier.stagedSopInstanceUid(resent) + ".dcm"), new byte[] {2});
         Path transit = layout.batches().resolve("b-transit").resolve(BatchManifest.FILES_DIRECTORY).resolve("e/i/se");
         Files.createDirectories(transit);
         Files.write(transit.resolve(deidentifier.stagedSopInstanceUid(inTransit) + ".dcm"), new byte[] {1});
@@ -57,15 +59,19 @@ class CommittedInstancesTest {
         try (DeliveredInstanceIndex index = DeliveredInstanceIndex.open(layout.instanceIndex())) {
             index.seal(COLLECTION, "b-sealed", List.of(
                     new DeliveredInstanceIndex.Sealing(deidentifier.stagedSopInstanceUid(sealed), "d1"),
-                    new DeliveredInstanceIndex.Sealing(deidentifier.stagedSopInstanceUid(delivered), "d2")), Instant.now());
+                    new DeliveredInstanceIndex.Sealing(deidentifier.stagedSopInstanceUid(delivered), "d2"),
+                    new DeliveredInstanceIndex.Sealing(deidentifier.stagedSopInstanceUid(resent), "d3")), Instant.now());
             index.delivered(COLLECTION, "b-sealed", List.of(new DeliveredInstanceIndex.Delivery(
-                    deidentifier.stagedSopInstanceUid(delivered), "gs://bucket/x.dcm")), Instant.now());
+                    deidentifier.stagedSopInstanceUid(delivered), "gs://bucket/x.dcm"), new DeliveredInstanceIndex.Delivery(
+                    deidentifier.stagedSopInstanceUid(resent), "gs://bucket/y.dcm")), Instant.now());
             CommittedInstances instances = new CommittedInstances(deidentifier, index, layout, COLLECTION);
 
             assertEquals(State.DURABLE, instances.state(CT, open), "staged in incoming/");
             assertEquals(State.DURABLE, instances.state(CT, inTransit), "in a batch being sealed (no manifest yet)");
             assertEquals(State.DURABLE, instances.state(CT, sealed), "sealed in the index");
             assertEquals(State.DELIVERED, instances.state(CT, delivered), "delivered in the index");
+            assertEquals(State.DURABLE, instances.state(CT, resent),
+                    "delivered once, but its new content waits in incoming/: not delivered yet");
             assertEquals(State.NOT_RECEIVED, instances.state(CT, sealedBatchFile),
                     "a file in a batch with a manifest counts only through the index");
             assertEquals(State.NOT_RECEIVED, instances.state(CT, "1.2.826.0.1.3680043.10.547.9"), "nowhere");
