@@ -110,11 +110,18 @@ public final class DeliveryAudit {
         try (DirectoryStream<Path> kept = Files.newDirectoryStream(layout.delivered(), "*.json")) {
             kept.forEach(candidates::add);
         }
-        for (Path file : candidates) {
+        for (int i = 0; i < candidates.size(); i++) {
+            Path file = candidates.get(i);
             BatchManifest manifest;
             try {
                 manifest = BatchManifest.read(file);
-            } catch (NoSuchFileException moved) { // moved to delivered/ meanwhile: read there
+            } catch (NoSuchFileException moved) {
+                // Not sealed yet (no manifest), or finished and moved to delivered/ after that directory was listed:
+                // then it is read there, not passed over.
+                Path kept = layout.delivered().resolve(file.getParent().getFileName() + ".json");
+                if (file.getFileName().toString().equals(BatchManifest.FILE_NAME) && Files.exists(kept)) {
+                    candidates.add(kept);
+                }
                 continue;
             } catch (IOException e) { // a damaged manifest is a finding, not the end of the check
                 found.add(new Discrepancy(file.getParent().getFileName() + "/" + file.getFileName(), "manifest",

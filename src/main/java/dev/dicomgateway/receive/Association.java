@@ -407,23 +407,28 @@ final class Association implements Runnable {
             boolean explicit = !dev.dicomgateway.dicom.TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.equals(
                     accepted.get(contextId).transferSyntax());
             byte[] information = eventInformation.apply(explicit);
-            synchronized (writeLock) {
-                if (!established) {
-                    throw new IOException("the association that carried the N-ACTION has ended");
+            // Writes have no timeout of their own: a requester that stops reading would block this (the only
+            // reporter) thread for good, holding the write lock the association's abort needs. Past the timeout the
+            // socket is closed, which fails the write and ends the association.
+            try (SocketWatchdog watchdog = SocketWatchdog.guard(socket, timeout)) {
+                synchronized (writeLock) {
+                    if (!established) {
+                        throw new IOException("the association that carried the N-ACTION has ended");
+                    }
+                    nextReportMessageId = nextReportMessageId % 0xFFFF + 1;
+                    reportMessageId = nextReportMessageId;
+                    reportAnswer = answer;
+                    CommandSet command = CommandSet.empty()
+                            .putUid(CommandSet.AFFECTED_SOP_CLASS_UID, Uids.STORAGE_COMMITMENT_PUSH_MODEL)
+                            .putUs(CommandSet.COMMAND_FIELD, CommandField.N_EVENT_REPORT_RQ)
+                            .putUs(CommandSet.MESSAGE_ID, reportMessageId)
+                            .putUs(CommandSet.COMMAND_DATA_SET_TYPE, 0x0000)
+                            .putUid(CommandSet.AFFECTED_SOP_INSTANCE_UID, Uids.STORAGE_COMMITMENT_PUSH_MODEL_INSTANCE)
+                            .putUs(CommandSet.EVENT_TYPE_ID, eventType);
+                    out.write(PDataWriter.encode(contextId, true, command.encode(), request.peerMaxPduLength()));
+                    out.write(PDataWriter.encode(contextId, false, information, request.peerMaxPduLength()));
+                    out.flush();
                 }
-                nextReportMessageId = nextReportMessageId % 0xFFFF + 1;
-                reportMessageId = nextReportMessageId;
-                reportAnswer = answer;
-                CommandSet command = CommandSet.empty()
-                        .putUid(CommandSet.AFFECTED_SOP_CLASS_UID, Uids.STORAGE_COMMITMENT_PUSH_MODEL)
-                        .putUs(CommandSet.COMMAND_FIELD, CommandField.N_EVENT_REPORT_RQ)
-                        .putUs(CommandSet.MESSAGE_ID, reportMessageId)
-                        .putUs(CommandSet.COMMAND_DATA_SET_TYPE, 0x0000)
-                        .putUid(CommandSet.AFFECTED_SOP_INSTANCE_UID, Uids.STORAGE_COMMITMENT_PUSH_MODEL_INSTANCE)
-                        .putUs(CommandSet.EVENT_TYPE_ID, eventType);
-                out.write(PDataWriter.encode(contextId, true, command.encode(), request.peerMaxPduLength()));
-                out.write(PDataWriter.encode(contextId, false, information, request.peerMaxPduLength()));
-                out.flush();
             }
             try {
                 return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -45,7 +45,9 @@ final class CommitmentReportSender {
      */
     int send(String host, int port, String calledAeTitle, int eventType, Function<Boolean, byte[]> eventInformation)
             throws IOException {
-        try (Socket socket = new Socket()) {
+        // One deadline for the whole exchange (connect, association, report, answer, release): the read timeout
+        // restarts with every byte, so a peer that drips or stops reading would otherwise hold the reporter for good.
+        try (Socket socket = new Socket(); SocketWatchdog whole = SocketWatchdog.guard(socket, timeout.multipliedBy(3))) {
             int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
             socket.connect(new InetSocketAddress(host, port), millis);
             socket.setSoTimeout(millis);
