@@ -188,8 +188,11 @@ public final class DeliveryAudit {
                 String name = text(header, 345, 155);
                 name = name.isEmpty() ? text(header, 0, 100) : name + "/" + text(header, 0, 100);
                 long length = size(header);
+                if (length < 0 || length > Long.MAX_VALUE - BLOCK) { // a hostile base-256 size: no overflow to 0
+                    throw new IOException("member " + name + " claims a size of " + length + " bytes");
+                }
                 if (expected.contains(name)) {
-                    if (!seen.add(name)) {
+                    if (!seen.add(name) && ++extras <= MAX_LISTED_EXTRAS) { // a repeated header is bounded like extras
                         found.add(new Discrepancy(manifest.batchId, name, "extra", "archive " + object.name()
                                 + " holds the member twice"));
                     }
