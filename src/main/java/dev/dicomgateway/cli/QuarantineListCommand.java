@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.dicomgateway.config.ConfigException;
 import dev.dicomgateway.spool.QuarantinedInstance;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,7 +32,7 @@ public final class QuarantineListCommand implements Callable<Integer> {
             return 1;
         }
         if (json) {
-            List<Map<String, Object>> out = instances.stream().map(QuarantineListCommand::fields).toList();
+            List<Map<String, Object>> out = instances.stream().map(QuarantinedInstance::fields).toList();
             try {
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
             } catch (IOException e) {
@@ -55,20 +54,6 @@ public final class QuarantineListCommand implements Callable<Integer> {
                     instance.entity(), instance.item());
         }
         return 0;
-    }
-
-    /** Exactly the contract's fields, in this order. */
-    private static Map<String, Object> fields(QuarantinedInstance instance) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("id", instance.id());
-        fields.put("reason", instance.reason());
-        fields.put("modality", instance.modality());
-        fields.put("sopClassUid", instance.sopClassUid());
-        fields.put("bytes", instance.bytes());
-        fields.put("receivedAt", instance.receivedAt().toString());
-        fields.put("entity", instance.entity());
-        fields.put("item", instance.item());
-        return fields;
     }
 
     private static int width(List<QuarantinedInstance> instances, java.util.function.Function<QuarantinedInstance, String> field) {

@@ -33,6 +33,12 @@ public record Checksums(long size, String crc32c, String md5) {
      * an object by these two, the way Cloud Storage reports them, and MD5 would cost more than the rest of the read).
      */
     static boolean sizeAndCrc32cMatch(Path file, Checksums expected) throws IOException {
+        Checksums held = sizeAndCrc32c(file);
+        return held.size() == expected.size() && held.crc32c().equals(expected.crc32c());
+    }
+
+    /** The size and CRC32C of {@code file}, read once (no MD5: {@code md5} is null). */
+    static Checksums sizeAndCrc32c(Path file) throws IOException {
         CRC32C crc = new CRC32C();
         long size = 0;
         byte[] buffer = new byte[1 << 18];
@@ -43,7 +49,7 @@ public record Checksums(long size, String crc32c, String md5) {
                 size += n;
             }
         }
-        return size == expected.size() && encodeCrc32c(crc.getValue()).equals(expected.crc32c());
+        return new Checksums(size, encodeCrc32c(crc.getValue()), null);
     }
 
     static String encodeCrc32c(long value) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.CRC32C;
 
 /** destination.type=local for verify: files under destination.local.dir, their CRC32C computed by reading them. */
 final class LocalDeliveredObjects implements DeliveredObjects {
@@ -25,17 +24,8 @@ final class LocalDeliveredObjects implements DeliveredObjects {
         if (file == null) {
             return null;
         }
-        CRC32C crc = new CRC32C();
-        long size = 0;
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                crc.update(buffer, 0, n);
-                size += n;
-            }
-        }
-        return new Held(size, Checksums.encodeCrc32c(crc.getValue()));
+        Checksums held = Checksums.sizeAndCrc32c(file);
+        return new Held(held.size(), held.crc32c());
     }
 
     @Override

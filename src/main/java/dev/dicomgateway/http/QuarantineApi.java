@@ -61,7 +61,8 @@ final class QuarantineApi implements HttpHandler {
             return;
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        JsonAnswer.putLimited(out, "instances", sources.quarantine().list().stream().map(QuarantineApi::fields).toList(),
+        JsonAnswer.putLimited(out, "instances",
+                sources.quarantine().list().stream().map(QuarantinedInstance::fields).toList(),
                 exchange);
         JsonAnswer.send(exchange, 200, out);
     }
@@ -82,19 +83,5 @@ final class QuarantineApi implements HttpHandler {
         } catch (UnrenderableImageException e) {
             JsonAnswer.error(exchange, 422, "cannot render " + id + ": " + e.getMessage());
         }
-    }
-
-    /** The fields of `quarantine list --json`, in its order (the file's path is not among them). */
-    private static Map<String, Object> fields(QuarantinedInstance instance) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("id", instance.id());
-        fields.put("reason", instance.reason());
-        fields.put("modality", instance.modality());
-        fields.put("sopClassUid", instance.sopClassUid());
-        fields.put("bytes", instance.bytes());
-        fields.put("receivedAt", instance.receivedAt().toString());
-        fields.put("entity", instance.entity());
-        fields.put("item", instance.item());
-        return fields;
     }
 }

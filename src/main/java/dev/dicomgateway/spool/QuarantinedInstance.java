@@ -10,4 +10,18 @@ import java.time.Instant;
  */
 public record QuarantinedInstance(String id, String reason, String modality, String sopClassUid, long bytes,
                                   Instant receivedAt, String entity, String item, Path file) {
+
+    /** The fields of `quarantine list --json` and of the console's /api/quarantine, exactly these, in this order. */
+    public java.util.Map<String, Object> fields() {
+        java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("id", id);
+        fields.put("reason", reason);
+        fields.put("modality", modality);
+        fields.put("sopClassUid", sopClassUid);
+        fields.put("bytes", bytes);
+        fields.put("receivedAt", receivedAt.toString());
+        fields.put("entity", entity);
+        fields.put("item", item);
+        return fields;
+    }
 }
